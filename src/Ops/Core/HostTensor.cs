@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GraphEngine.Ops.Core;
+
+/// <summary>
+/// A concrete tensor in host memory: a dtype, a fully defined shape and its elements
+/// (row-major, little-endian). String tensors hold byte strings instead of a buffer.
+/// </summary>
+public sealed class HostTensor
+{
+    private readonly long[] _dims;
+    private TensorShape? _shape;
+
+    private HostTensor(DType dtype, long[] dims, long numElements, TensorBuffer? buffer, byte[][]? strings)
+    {
+        DType = dtype;
+        _dims = dims;
+        NumElements = numElements;
+        Buffer = buffer;
+        Strings = strings;
+    }
+
+    public DType DType { get; }
+
+    /// <summary>The dimensions; empty for a scalar.</summary>
+    public ReadOnlySpan<long> Dims => _dims;
+
+    public int Rank => _dims.Length;
+
+    public long NumElements { get; }
+
+    public TensorShape Shape => _shape ??= new TensorShape(_dims);
+
+    /// <summary>The element buffer; null for string tensors.</summary>
+    public TensorBuffer? Buffer { get; }
+
+    /// <summary>The elements of a DT_STRING tensor; null otherwise.</summary>
+    public byte[][]? Strings { get; }
+
+    public long ByteSize => Buffer?.ByteLength ?? 0;
+
+    public static long CountElements(ReadOnlySpan<long> dims)
+    {
+        long n = 1;
+        foreach (var d in dims)
+        {
+            if (d < 0) throw new InvalidArgumentException($"Dimension {d} must be >= 0 in shape [{string.Join(",", dims.ToArray())}].");
+            n = checked(n * d);
+        }
+        return n;
+    }
+
+    /// <summary>A tensor with a pooled, uninitialised buffer.</summary>
+    public static HostTensor Allocate(DType dtype, ReadOnlySpan<long> dims)
+    {
+        dtype = dtype.BaseType();
+        long n;
+        try { n = CountElements(dims); }
+        catch (OverflowException) { throw new InvalidArgumentException($"Shape [{string.Join(",", dims.ToArray())}] has too many elements."); }
+        if (dtype == DType.String) return new HostTensor(dtype, dims.ToArray(), n, null, NewStrings(n));
+        int size = dtype.Size();
+        if (size == 0) throw new UnimplementedException($"Cannot allocate a host tensor of type {dtype.Name()}.");
+        long bytes;
+        try { bytes = checked(n * size); }
+        catch (OverflowException) { throw new ResourceExhaustedException($"OOM when allocating tensor with shape [{string.Join(",", dims.ToArray())}] and type {dtype.Name()}."); }
+        return new HostTensor(dtype, dims.ToArray(), n, BufferPool.Shared.Rent(bytes), null);
+    }
+
+    /// <summary>A tensor of zeros.</summary>
+    public static HostTensor Zeros(DType dtype, ReadOnlySpan<long> dims)
+    {
+        var t = Allocate(dtype, dims);
+        t.Buffer?.Bytes.Clear();
+        return t;
+    }
+
+    private static byte[][] NewStrings(long n)
+    {
+        var s = new byte[checked((int)n)][];
+        Array.Fill(s, Array.Empty<byte>());
+        return s;
+    }
+
+    /// <summary>Wraps memory owned by <paramref name="owner"/> without copying.</summary>
+    public static HostTensor Wrap(DType dtype, ReadOnlySpan<long> dims, nint address, object owner)
+    {
+        long n = CountElements(dims);
+        return new HostTensor(dtype.BaseType(), dims.ToArray(), n, TensorBuffer.External(address, n * dtype.Size(), owner), null);
+    }
+
+    public static HostTensor FromStrings(byte[][] values, ReadOnlySpan<long> dims)
+    {
+        long n = CountElements(dims);
+        if (n != values.Length)
+            throw new InvalidArgumentException($"{values.Length} strings do not fill shape [{string.Join(",", dims.ToArray())}].");
+        return new HostTensor(DType.String, dims.ToArray(), n, null, values);
+    }
+
+    /// <summary>A tensor holding a copy of <paramref name="data"/>.</summary>
+    public static HostTensor FromSpan<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> dims) where T : unmanaged
+    {
+        var dtype = DTypeInfo.FromClr(typeof(T));
+        var t = Allocate(dtype, dims);
+        if (t.NumElements != data.Length)
+            throw new InvalidArgumentException($"{data.Length} values do not fill shape [{string.Join(",", dims.ToArray())}] ({t.NumElements} elements).");
+        data.CopyTo(t.AsSpan<T>());
+        return t;
+    }
+
+    public static HostTensor FromArray<T>(T[] data, params long[] dims) where T : unmanaged => FromSpan<T>(data, dims);
+
+    public static HostTensor Scalar<T>(T value) where T : unmanaged => FromSpan<T>([value], []);
+
+    /// <summary>A typed view of the elements. T must match the dtype's element size.</summary>
+    public Span<T> AsSpan<T>() where T : unmanaged
+    {
+        if (Buffer == null)
+            throw new InvalidArgumentException($"Tensor of type {DType.Name()} has no numeric buffer.");
+        if (Unsafe.SizeOf<T>() != DType.Size())
+            throw new InternalException($"Cannot view a {DType.Name()} tensor as {typeof(T).Name}.");
+        return Buffer.AsSpan<T>(NumElements);
+    }
+
+    public ReadOnlySpan<T> AsReadOnlySpan<T>() where T : unmanaged => AsSpan<T>();
+
+    public T ScalarValue<T>() where T : unmanaged
+    {
+        if (NumElements != 1)
+            throw new InvalidArgumentException($"Expected a single value but the tensor has shape {Shape}.");
+        return AsSpan<T>()[0];
+    }
+
+    /// <summary>An int64 view of an integer tensor's values (int32 or int64), e.g. shapes and axes.</summary>
+    public long[] ToInt64Array()
+    {
+        return DType switch
+        {
+            DType.Int32 => Array.ConvertAll(AsSpan<int>().ToArray(), v => (long)v),
+            DType.Int64 => AsSpan<long>().ToArray(),
+            _ => throw new InvalidArgumentException($"Expected an int32 or int64 tensor, got {DType.Name()}."),
+        };
+    }
+
+    public T[] ToArray<T>() where T : unmanaged => AsSpan<T>().ToArray();
+
+    /// <summary>A deep copy with its own pooled buffer.</summary>
+    public HostTensor Clone()
+    {
+        if (Strings != null) return new HostTensor(DType, (long[])_dims.Clone(), NumElements, null, (byte[][])Strings.Clone());
+        var copy = Allocate(DType, _dims);
+        Buffer!.Bytes.CopyTo(copy.Buffer!.Bytes);
+        return copy;
+    }
+
+    /// <summary>The same elements seen with another shape of equal element count (no copy).</summary>
+    public HostTensor Reshaped(ReadOnlySpan<long> dims)
+    {
+        long n = CountElements(dims);
+        if (n != NumElements)
+            throw new InvalidArgumentException($"Cannot reshape a tensor with {NumElements} elements to shape [{string.Join(",", dims.ToArray())}] ({n} elements)");
+        return new HostTensor(DType, dims.ToArray(), n, Buffer, Strings);
+    }
+
+    public bool SameShape(HostTensor other) => _dims.AsSpan().SequenceEqual(other._dims);
+
+    public override string ToString() => $"HostTensor({DType.Name()}, {Shape})";
+
+    /// <summary>Equality of dtype, shape and bytes (tests, constant folding).</summary>
+    public bool ContentEquals(HostTensor other)
+    {
+        if (DType != other.DType || !SameShape(other)) return false;
+        if (Strings != null) return other.Strings != null && Strings.Zip(other.Strings).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+        return Buffer!.Bytes.SequenceEqual(other.Buffer!.Bytes);
+    }
+}

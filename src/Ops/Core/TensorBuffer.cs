@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+
+namespace GraphEngine.Ops.Core;
+
+/// <summary>
+/// A block of host memory holding tensor elements: 64-byte aligned, pinned, span-accessible.
+/// Pooled buffers come from <see cref="BufferPool"/> and go back to it when the last holder
+/// releases them; external buffers wrap memory someone else owns (a fed NDArray) and are never pooled.
+/// </summary>
+public sealed unsafe class TensorBuffer
+{
+    public const int Alignment = 64;
+
+    private readonly byte[]? _pooledArray;
+    private readonly object? _keepAlive;
+    private int _refCount;
+
+    private TensorBuffer(nint address, long byteLength, byte[]? pooledArray, object? keepAlive)
+    {
+        Address = address;
+        ByteLength = byteLength;
+        _pooledArray = pooledArray;
+        _keepAlive = keepAlive;
+    }
+
+    /// <summary>Start of the data; stable for the buffer's lifetime (pinned or native).</summary>
+    public nint Address { get; }
+
+    /// <summary>Bytes the tensor uses (the pooled block may be larger).</summary>
+    public long ByteLength { get; }
+
+    /// <summary>True for buffers the engine owns and may reuse or write in place.</summary>
+    public bool IsPooled => _pooledArray != null;
+
+    internal byte[]? PooledArray => _pooledArray;
+
+    internal static TensorBuffer FromPool(byte[] array, long byteLength)
+    {
+        nint raw = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+        nint aligned = (raw + (Alignment - 1)) & ~(nint)(Alignment - 1);
+        return new TensorBuffer(aligned, byteLength, array, null);
+    }
+
+    /// <summary>Wraps memory owned elsewhere; <paramref name="owner"/> is kept alive while the buffer is.</summary>
+    public static TensorBuffer External(nint address, long byteLength, object owner) => new(address, byteLength, null, owner);
+
+    public Span<byte> Bytes => new((void*)Address, checked((int)ByteLength));
+
+    public Span<T> AsSpan<T>(long count) where T : unmanaged => new((void*)Address, checked((int)count));
+
+    /// <summary>Count of holders (executor slots, variables). Buffers nobody retained are simply collected.</summary>
+    public int RefCount => Volatile.Read(ref _refCount);
+
+    public void Retain() => Interlocked.Increment(ref _refCount);
+
+    /// <summary>Drops one hold; the last release returns a pooled buffer to the pool.</summary>
+    public void Release()
+    {
+        int left = Interlocked.Decrement(ref _refCount);
+        if (left == 0 && _pooledArray != null) BufferPool.Shared.Return(this);
+        else if (left < 0) throw new InternalException("Tensor buffer released more often than retained.");
+    }
+
+    internal object? KeepAlive => _keepAlive;
+}
+
+/// <summary>
+/// Size-class pool of pinned, aligned host buffers. Reusing blocks across steps keeps steady-state
+/// runs free of large allocations and of GC pressure from tensors.
+/// </summary>
+public sealed class BufferPool
+{
+    public static BufferPool Shared { get; } = new();
+
+    // Blocks up to 2^30 bytes are pooled; larger ones are allocated exactly and left to the GC.
+    private const int MaxPooledClass = 30;
+    private const int MaxKeptPerClass = 64;
+    private readonly Stack<byte[]>[] _classes = Enumerable.Range(0, MaxPooledClass + 1).Select(_ => new Stack<byte[]>()).ToArray();
+
+    private static int SizeClass(long bytes)
+    {
+        if (bytes <= 64) return 6;
+        return 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(bytes - 1));
+    }
+
+    /// <summary>A buffer of at least <paramref name="byteLength"/> bytes; contents are unspecified.</summary>
+    public TensorBuffer Rent(long byteLength)
+    {
+        if (byteLength < 0) throw new InvalidArgumentException($"Cannot allocate a buffer of {byteLength} bytes.");
+        if (byteLength > Array.MaxLength - TensorBuffer.Alignment)
+            throw new ResourceExhaustedException($"OOM when allocating a tensor of {byteLength} bytes: host buffers are limited to {Array.MaxLength - TensorBuffer.Alignment} bytes.");
+        int cls = SizeClass(byteLength);
+        if (cls <= MaxPooledClass)
+        {
+            var stack = _classes[cls];
+            byte[]? array = null;
+            lock (stack)
+                if (stack.Count > 0) array = stack.Pop();
+            array ??= AllocatePinned((1L << cls) + TensorBuffer.Alignment);
+            return TensorBuffer.FromPool(array, byteLength);
+        }
+        return TensorBuffer.FromPool(AllocatePinned(byteLength + TensorBuffer.Alignment), byteLength);
+    }
+
+    private static byte[] AllocatePinned(long size)
+    {
+        try
+        {
+            return GC.AllocateUninitializedArray<byte>(checked((int)size), pinned: true);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new ResourceExhaustedException($"OOM when allocating a host buffer of {size} bytes.", e);
+        }
+    }
+
+    internal void Return(TensorBuffer buffer)
+    {
+        var array = buffer.PooledArray!;
+        int cls = SizeClass(array.Length - TensorBuffer.Alignment);
+        if (cls > MaxPooledClass || (1L << cls) + TensorBuffer.Alignment != array.Length) return;
+        var stack = _classes[cls];
+        lock (stack)
+            if (stack.Count < MaxKeptPerClass) stack.Push(array);
+    }
+}

@@ -1,0 +1,105 @@
+using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Model;
+
+namespace GraphEngine.Ops.Framework;
+
+/// <summary>
+/// What a kernel sees during one step: its inputs and output slots, the session's resources.
+/// The executor reuses one context per thread and rebinds it to each node, so kernels must not
+/// keep it beyond <see cref="IOpKernel.Compute"/>.
+/// </summary>
+public sealed class OpKernelContext
+{
+    private Entry[] _slots = [];
+    private int[] _inputSlots = [];
+    private int _outputBase;
+    private int _numOutputs;
+    private DType[] _inputTypes = [];
+    private DType[] _outputTypes = [];
+
+    public OpKernelContext(IResourceManager resources) => Resources = resources;
+
+    public IResourceManager Resources { get; }
+    public NodeDef Node { get; private set; } = null!;
+    public long StepId { get; set; }
+
+    /// <summary>Binds the context to a node before its kernel runs.</summary>
+    public void Bind(NodeDef node, Entry[] slots, int[] inputSlots, int outputBase, DType[] inputTypes, DType[] outputTypes)
+    {
+        Node = node;
+        _slots = slots;
+        _inputSlots = inputSlots;
+        _outputBase = outputBase;
+        _numOutputs = outputTypes.Length;
+        _inputTypes = inputTypes;
+        _outputTypes = outputTypes;
+    }
+
+    public int NumInputs => _inputSlots.Length;
+    public int NumOutputs => _numOutputs;
+    public DType InputType(int i) => _inputTypes[i];
+    public DType OutputType(int i) => _outputTypes[i];
+
+    /// <summary>Input i's value; a ref input is read (FailedPrecondition if the variable is uninitialised).</summary>
+    public HostTensor Input(int i)
+    {
+        ref var e = ref _slots[_inputSlots[i]];
+        if (e.Tensor != null) return e.Tensor;
+        if (e.Ref != null) return e.Ref.Read();
+        throw new InternalException($"Input {i} of node '{Node.Name}' was not computed.");
+    }
+
+    /// <summary>The variable cell behind ref input i.</summary>
+    public RefCell InputRef(int i) => _slots[_inputSlots[i]].Ref
+        ?? throw new InvalidArgumentException($"Input {i} of node '{Node.Name}' (op: {Node.Op}) must be a ref tensor (a variable).");
+
+    public bool IsRefInput(int i) => _slots[_inputSlots[i]].Ref != null;
+
+    /// <summary>Allocates output i with the given dims and stores it in the output slot.</summary>
+    public HostTensor AllocateOutput(int i, ReadOnlySpan<long> dims)
+    {
+        var t = HostTensor.Allocate(_outputTypes[i], dims);
+        SetOutput(i, t);
+        return t;
+    }
+
+    public void SetOutput(int i, HostTensor t)
+    {
+        if ((uint)i >= (uint)_numOutputs) throw new InternalException($"Output {i} out of range for node '{Node.Name}'.");
+        if (t.DType != _outputTypes[i].BaseType())
+            throw new InternalException($"Node '{Node.Name}' produced {t.DType.Name()} for output {i} of type {_outputTypes[i].Name()}.");
+        ref var e = ref _slots[_outputBase + i];
+        t.Buffer?.Retain();
+        e.Tensor?.Buffer?.Release();
+        e.Tensor = t;
+        e.Ref = null;
+    }
+
+    public void SetOutputRef(int i, RefCell cell)
+    {
+        ref var e = ref _slots[_outputBase + i];
+        e.Tensor?.Buffer?.Release();
+        e.Tensor = null;
+        e.Ref = cell;
+    }
+
+    /// <summary>
+    /// Reuses input i's buffer for output o when nobody else holds it (the executor released its
+    /// other holds) and it is engine-owned, else allocates. Lets elementwise kernels run in place.
+    /// </summary>
+    public HostTensor ForwardInputOrAllocateOutput(int input, int output, ReadOnlySpan<long> dims)
+    {
+        ref var e = ref _slots[_inputSlots[input]];
+        var t = e.Tensor;
+        if (t != null && t.Buffer is { IsPooled: true, RefCount: 1 } && ForwardableInputs is { } f && f[input]
+            && t.DType == _outputTypes[output].BaseType() && t.Dims.SequenceEqual(dims))
+        {
+            SetOutput(output, t);
+            return t;
+        }
+        return AllocateOutput(output, dims);
+    }
+
+    /// <summary>Set by the executor: inputs whose slot is read for the last time by this node.</summary>
+    public bool[]? ForwardableInputs { get; set; }
+}
