@@ -16,14 +16,14 @@ public static class TfData
     private static string? FindRoot()
     {
         var env = Environment.GetEnvironmentVariable("GRAPHENGINE_TFDATA");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return Path.GetFullPath(env);
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return System.IO.Path.GetFullPath(env);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "tfdata");
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "tfdata");
             if (Directory.Exists(candidate)) return candidate;
-            candidate = Path.Combine(dir.FullName, "..", "shared", "tfdata");
-            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "GraphEngine.sln")))
-                return Path.GetFullPath(candidate);
+            candidate = System.IO.Path.Combine(dir.FullName, "..", "shared", "tfdata");
+            if (Directory.Exists(candidate) && File.Exists(System.IO.Path.Combine(dir.FullName, "GraphEngine.sln")))
+                return System.IO.Path.GetFullPath(candidate);
         }
         return null;
     }
