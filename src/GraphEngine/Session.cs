@@ -1,0 +1,198 @@
+using GraphEngine.Ops.Core;
+using GraphEngine.Runtime;
+using NumSharp;
+
+namespace GraphEngine;
+
+/// <summary>Feeds for <see cref="Session.run(Tensor, FeedDict)"/>: <c>new FeedDict { [x] = xs, ["y:0"] = ys }</c>.</summary>
+public sealed class FeedDict : Dictionary<object, object>
+{
+    public object this[Tensor key] { get => base[key]; set => base[key] = value; }
+    public object this[string key] { get => base[key]; set => base[key] = value; }
+    public object this[Variable key] { get => base[key]; set => base[key] = value; }
+}
+
+/// <summary>
+/// A TF1 session over a <see cref="Graph"/>: runs fetch structures with feeds and returns NDArrays in
+/// the same structure. Variables live in the session; two sessions over one graph have separate values.
+/// </summary>
+public sealed partial class Session : IDisposable
+{
+    private static Session? _interactive;
+    [ThreadStatic] private static Stack<Session>? _defaults;
+    private readonly DirectSession _runtime;
+    private bool _closed;
+
+    public Session(Graph? graph = null)
+    {
+        this.graph = graph ?? Graph.Default;
+        _runtime = new DirectSession(this.graph.Def, this.graph.Library);
+    }
+
+    public Graph graph { get; }
+
+    internal DirectSession Runtime => _runtime;
+
+    /// <summary>The session t.eval() and op.run() use when none is passed: the innermost as_default(), else the interactive one.</summary>
+    public static Session? Default => _defaults is { Count: > 0 } s ? s.Peek() : _interactive;
+
+    internal static Session DefaultOrThrow() => Default ?? throw new FailedPreconditionException(
+        "Cannot evaluate tensor using `eval()`: No default session is registered. Use `using (sess.as_default())` or pass an explicit session to `eval(session=sess)`.");
+
+    internal static void SetInteractive(Session s) => _interactive = s;
+
+    public IDisposable as_default()
+    {
+        (_defaults ??= new Stack<Session>()).Push(this);
+        return new Graph.Scope(() => _defaults!.Pop());
+    }
+
+    // ---- single fetches ----
+
+    public NDArray run(Tensor fetch, params (Tensor, object)[] feeds) => RunOne(fetch, Feeds(feeds));
+    public NDArray run(Tensor fetch, FeedDict feed_dict) => RunOne(fetch, Feeds(feed_dict));
+    public NDArray run(Variable fetch, params (Tensor, object)[] feeds) => RunOne(fetch.AsRefTensor, Feeds(feeds));
+    public NDArray run(Variable fetch, FeedDict feed_dict) => RunOne(fetch.AsRefTensor, Feeds(feed_dict));
+    public void run(Operation fetch, params (Tensor, object)[] feeds) => Execute([fetch], Feeds(feeds));
+    public void run(Operation fetch, FeedDict feed_dict) => Execute([fetch], Feeds(feed_dict));
+
+    /// <summary>By name: "y:0" fetches a tensor; a bare op name runs the operation and returns null (as TF returns None).</summary>
+    public NDArray? run(string fetch, params (string, object)[] feeds) =>
+        Execute([graph.as_graph_element(fetch)], Feeds(feeds.Select(f => ((object)f.Item1, f.Item2))))[0];
+
+    public NDArray? run(string fetch, FeedDict feed_dict) => Execute([graph.as_graph_element(fetch)], Feeds(feed_dict))[0];
+
+    // ---- lists ----
+
+    public NDArray[] run(Tensor[] fetches, params (Tensor, object)[] feeds) => Execute(fetches, Feeds(feeds))!;
+    public NDArray[] run(Tensor[] fetches, FeedDict feed_dict) => Execute(fetches, Feeds(feed_dict))!;
+
+    /// <summary>Mixed tensors and operations; operations give null.</summary>
+    public NDArray?[] run(ITensorOrOperation[] fetches, params (Tensor, object)[] feeds) => Execute(fetches, Feeds(feeds));
+    public NDArray?[] run(ITensorOrOperation[] fetches, FeedDict feed_dict) => Execute(fetches, Feeds(feed_dict));
+
+    public NDArray?[] run(IEnumerable<ITensorOrOperation> fetches, FeedDict? feed_dict = null) =>
+        Execute(fetches.ToArray(), Feeds(feed_dict ?? new FeedDict()));
+
+    // ---- tuples: come back as tuples ----
+
+    public (NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation) f, params (Tensor, object)[] feeds) => Two(Execute([f.Item1, f.Item2], Feeds(feeds)));
+    public (NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation) f, FeedDict feed_dict) => Two(Execute([f.Item1, f.Item2], Feeds(feed_dict)));
+    public (NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, params (Tensor, object)[] feeds) => Three(Execute([f.Item1, f.Item2, f.Item3], Feeds(feeds)));
+    public (NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, FeedDict feed_dict) => Three(Execute([f.Item1, f.Item2, f.Item3], Feeds(feed_dict)));
+    public (NDArray, NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, params (Tensor, object)[] feeds) => Four(Execute([f.Item1, f.Item2, f.Item3, f.Item4], Feeds(feeds)));
+    public (NDArray, NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, FeedDict feed_dict) => Four(Execute([f.Item1, f.Item2, f.Item3, f.Item4], Feeds(feed_dict)));
+
+    private static (NDArray, NDArray) Two(NDArray?[] r) => (r[0]!, r[1]!);
+    private static (NDArray, NDArray, NDArray) Three(NDArray?[] r) => (r[0]!, r[1]!, r[2]!);
+    private static (NDArray, NDArray, NDArray, NDArray) Four(NDArray?[] r) => (r[0]!, r[1]!, r[2]!, r[3]!);
+
+    // ---- dictionaries ----
+
+    public Dictionary<string, NDArray?> run(IReadOnlyDictionary<string, ITensorOrOperation> fetches, FeedDict? feed_dict = null)
+    {
+        var keys = fetches.Keys.ToArray();
+        var values = Execute(keys.Select(k => fetches[k]).ToArray(), Feeds(feed_dict ?? new FeedDict()));
+        return keys.Select((k, i) => (k, values[i])).ToDictionary(p => p.k, p => p.Item2);
+    }
+
+    public Dictionary<string, NDArray?> run(IReadOnlyDictionary<string, Tensor> fetches, FeedDict? feed_dict = null) =>
+        run(fetches.ToDictionary(kv => kv.Key, kv => (ITensorOrOperation)kv.Value), feed_dict);
+
+    // ---- strings ----
+
+    /// <summary>Fetches a DT_STRING tensor (NumSharp has no string arrays): the elements, row-major, as byte strings.</summary>
+    public byte[][] run_strings(Tensor fetch, FeedDict? feed_dict = null)
+    {
+        var t = RunTensors([fetch], Feeds(feed_dict ?? new FeedDict()))[0]!;
+        return t.Strings ?? throw new InvalidArgumentException($"Tensor '{fetch.name}' is {t.DType.Name()}, not string.");
+    }
+
+    // ---- core ----
+
+    private NDArray RunOne(Tensor fetch, List<(Tensor, HostTensor)> feeds) => Execute([fetch], feeds)[0]!;
+
+    private NDArray?[] Execute(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds)
+    {
+        var tensors = RunTensors(fetches, feeds);
+        var result = new NDArray?[tensors.Length];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            if (tensors[i] is not { } t) continue;
+            result[i] = NDArrayConversion.ToNDArray(t);
+            t.Buffer?.Release();
+        }
+        return result;
+    }
+
+    private HostTensor?[] RunTensors(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds)
+    {
+        if (_closed) throw new FailedPreconditionException("Attempted to use a closed Session.");
+        var fetchNames = new List<string>();
+        var targets = new List<string>();
+        var positions = new int[fetches.Length];
+        for (int i = 0; i < fetches.Length; i++)
+        {
+            switch (fetches[i])
+            {
+                case Tensor t:
+                    CheckGraph(t.graph, t.name);
+                    positions[i] = fetchNames.Count;
+                    fetchNames.Add(t.name);
+                    break;
+                case Operation op:
+                    CheckGraph(op.graph, op.name);
+                    positions[i] = -1;
+                    if (!targets.Contains(op.name)) targets.Add(op.name);
+                    break;
+                case null:
+                    throw new InvalidArgumentException($"Fetch argument {i} is null: None is not a valid fetch.");
+                default:
+                    throw new InvalidArgumentException($"Fetch argument of type {fetches[i].GetType().Name} is not a Tensor or Operation.");
+            }
+        }
+        var named = feeds.Select(f => (f.Item1.name, f.Item2)).ToList();
+        var values = _runtime.Run(named, fetchNames, targets);
+        return positions.Select(p => p < 0 ? null : values[p]).ToArray();
+    }
+
+    private void CheckGraph(Graph g, string name)
+    {
+        if (g != graph) throw new InvalidArgumentException($"Tensor or Operation '{name}' is not an element of this session's graph.");
+    }
+
+    private List<(Tensor, HostTensor)> Feeds(IEnumerable<(Tensor, object)> feeds) => Feeds(feeds.Select(f => ((object)f.Item1, f.Item2)));
+
+    private List<(Tensor, HostTensor)> Feeds(IEnumerable<KeyValuePair<object, object>> feeds) => Feeds(feeds.Select(kv => (kv.Key, kv.Value)));
+
+    private List<(Tensor, HostTensor)> Feeds(IEnumerable<(object Key, object Value)> feeds)
+    {
+        var list = new List<(Tensor, HostTensor)>();
+        foreach (var (key, value) in feeds)
+        {
+            var tensor = key switch
+            {
+                Tensor t => t,
+                Variable v => v.AsRefTensor,
+                string s => graph.get_tensor_by_name(s.Contains(':') ? s : s + ":0"),
+                _ => throw new InvalidArgumentException($"Cannot interpret feed_dict key of type {key?.GetType().Name ?? "null"} as Tensor."),
+            };
+            CheckGraph(tensor.graph, tensor.name);
+            var host = NDArrayConversion.ToHostTensor(value, tensor.dtype.BaseType(), $"Tensor '{tensor.name}'");
+            if (!tensor.shape.IsCompatibleWith(host.Shape))
+                throw new InvalidArgumentException($"Cannot feed value of shape {host.Shape} for Tensor '{tensor.name}', which has shape {tensor.shape}");
+            list.Add((tensor, host));
+        }
+        return list;
+    }
+
+    public void close() => Dispose();
+
+    public void Dispose()
+    {
+        if (_closed) return;
+        _closed = true;
+        if (_interactive == this) _interactive = null;
+        _runtime.Dispose();
+    }
+}

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Framework;
+
+namespace GraphEngine.Runtime.State;
+
+/// <summary>A session's variables, by (container, name). Each session has its own store.</summary>
+public sealed class ResourceStore : IResourceManager
+{
+    private readonly ConcurrentDictionary<(string Container, string Name), RefCell> _variables = new();
+
+    public RefCell LookupOrCreateVariable(string container, string name, DType dtype, TensorShape shape)
+    {
+        var cell = _variables.GetOrAdd((container, name), _ => new RefCell(name, dtype.BaseType(), shape));
+        if (cell.DType != dtype.BaseType())
+            throw new InvalidArgumentException(
+                $"Variable '{name}' already exists with dtype {cell.DType.Name()}, but {dtype.BaseType().Name()} was requested.");
+        return cell;
+    }
+
+    public IEnumerable<RefCell> Variables => _variables.Values;
+
+    /// <summary>Drops every variable value (TF's session close releases resources).</summary>
+    public void Clear()
+    {
+        foreach (var cell in _variables.Values)
+            cell.TryRead()?.Buffer?.Release();
+        _variables.Clear();
+    }
+}
