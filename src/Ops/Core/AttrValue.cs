@@ -66,13 +66,13 @@ public sealed class AttrValue : IEquatable<AttrValue>
     /// <summary>An empty list. TF's proto cannot tell which list kind an empty list is; we keep the kind asked for.</summary>
     public static AttrValue EmptyList(AttrKind listKind) => listKind switch
     {
-        AttrKind.ListInt => Of(Array.Empty<long>()),
-        AttrKind.ListFloat => Of(Array.Empty<float>()),
-        AttrKind.ListBool => Of(Array.Empty<bool>()),
-        AttrKind.ListType => Of(Array.Empty<DType>()),
-        AttrKind.ListShape => Of(Array.Empty<TensorShape>()),
-        AttrKind.ListTensor => Of(Array.Empty<HostTensor>()),
-        AttrKind.ListFunc => Of(Array.Empty<NameAttrList>()),
+        AttrKind.ListInt => Of(System.Array.Empty<long>()),
+        AttrKind.ListFloat => Of(System.Array.Empty<float>()),
+        AttrKind.ListBool => Of(System.Array.Empty<bool>()),
+        AttrKind.ListType => Of(System.Array.Empty<DType>()),
+        AttrKind.ListShape => Of(System.Array.Empty<TensorShape>()),
+        AttrKind.ListTensor => Of(System.Array.Empty<HostTensor>()),
+        AttrKind.ListFunc => Of(System.Array.Empty<NameAttrList>()),
         _ => OfByteStrings([]),
     };
 
@@ -122,7 +122,7 @@ public sealed class AttrValue : IEquatable<AttrValue>
     public byte[][] ListBytes => AsList<byte[]>(AttrKind.ListString);
     public string[] ListS => ListBytes.Select(b => Encoding.UTF8.GetString(b)).ToArray();
 
-    public int ListCount => IsList ? ((Array)Value!).Length : throw new InvalidArgumentException($"Attr holds {KindName(Kind)}, not a list.");
+    public int ListCount => IsList ? ((System.Array)Value!).Length : throw new InvalidArgumentException($"Attr holds {KindName(Kind)}, not a list.");
 
     /// <summary>TF's attr type name for a kind ("int", "list(type)").</summary>
     public static string KindName(AttrKind kind) => kind switch

@@ -78,7 +78,7 @@ public sealed class HostTensor
     private static byte[][] NewStrings(long n)
     {
         var s = new byte[checked((int)n)][];
-        Array.Fill(s, Array.Empty<byte>());
+        System.Array.Fill(s, System.Array.Empty<byte>());
         return s;
     }
 
@@ -136,7 +136,7 @@ public sealed class HostTensor
     {
         return DType switch
         {
-            DType.Int32 => Array.ConvertAll(AsSpan<int>().ToArray(), v => (long)v),
+            DType.Int32 => System.Array.ConvertAll(AsSpan<int>().ToArray(), v => (long)v),
             DType.Int64 => AsSpan<long>().ToArray(),
             _ => throw new InvalidArgumentException($"Expected an int32 or int64 tensor, got {DType.Name()}."),
         };

@@ -87,8 +87,8 @@ public sealed class BufferPool
     public TensorBuffer Rent(long byteLength)
     {
         if (byteLength < 0) throw new InvalidArgumentException($"Cannot allocate a buffer of {byteLength} bytes.");
-        if (byteLength > Array.MaxLength - TensorBuffer.Alignment)
-            throw new ResourceExhaustedException($"OOM when allocating a tensor of {byteLength} bytes: host buffers are limited to {Array.MaxLength - TensorBuffer.Alignment} bytes.");
+        if (byteLength > System.Array.MaxLength - TensorBuffer.Alignment)
+            throw new ResourceExhaustedException($"OOM when allocating a tensor of {byteLength} bytes: host buffers are limited to {System.Array.MaxLength - TensorBuffer.Alignment} bytes.");
         int cls = SizeClass(byteLength);
         if (cls <= MaxPooledClass)
         {

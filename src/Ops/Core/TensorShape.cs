@@ -23,7 +23,7 @@ public sealed class TensorShape : IEquatable<TensorShape>
     /// <summary>Builds a shape; a negative dimension means unknown.</summary>
     public TensorShape(params long[] dims) : this(Normalize(dims), true) { }
 
-    public TensorShape(params int[] dims) : this(Normalize(Array.ConvertAll(dims, d => (long)d)), true) { }
+    public TensorShape(params int[] dims) : this(Normalize(System.Array.ConvertAll(dims, d => (long)d)), true) { }
 
     public static TensorShape Vector(long n) => new(n);
 
@@ -63,7 +63,7 @@ public sealed class TensorShape : IEquatable<TensorShape>
 
     public long[] ToArray() => _dims == null ? throw new InvalidArgumentException("Shape of unknown rank has no dimensions.") : (long[])_dims.Clone();
 
-    public bool IsFullyDefined => _dims != null && Array.TrueForAll(_dims, d => d >= 0);
+    public bool IsFullyDefined => _dims != null && System.Array.TrueForAll(_dims, d => d >= 0);
 
     /// <summary>The number of elements, or -1 when not fully defined.</summary>
     public long NumElements

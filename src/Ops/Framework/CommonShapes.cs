@@ -30,7 +30,7 @@ public static class CommonShapes
     public static TensorShape Broadcast(TensorShape a, TensorShape b)
     {
         if (!a.HasRank || !b.HasRank) return TensorShape.Unknown;
-        int rank = Math.Max(a.Rank, b.Rank);
+        int rank = System.Math.Max(a.Rank, b.Rank);
         var dims = new long[rank];
         for (int i = 0; i < rank; i++)
         {

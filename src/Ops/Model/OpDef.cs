@@ -151,7 +151,7 @@ public sealed class OpDef
         {
             var types = value.Kind == AttrKind.Type ? [value.Type] : value.ListType;
             foreach (var t in types)
-                if (Array.IndexOf(allowed.ListType, t) < 0)
+                if (System.Array.IndexOf(allowed.ListType, t) < 0)
                     throw new InvalidArgumentException(
                         $"Value for attr '{def.Name}' of {t.Name()} is not in the list of allowed values: {string.Join(", ", allowed.ListType.Select(a => a.Name()))}\n\t; NodeDef: {node.Name}; Op<name={Name}>");
         }
@@ -159,7 +159,7 @@ public sealed class OpDef
         {
             var strings = value.Kind == AttrKind.String ? [value.S] : value.ListS;
             foreach (var s in strings)
-                if (Array.IndexOf(allowed.ListS, s) < 0)
+                if (System.Array.IndexOf(allowed.ListS, s) < 0)
                     throw new InvalidArgumentException(
                         $"Value for attr '{def.Name}' of \"{s}\" is not in the list of allowed values: {string.Join(", ", allowed.ListS.Select(a => $"\"{a}\""))}\n\t; NodeDef: {node.Name}; Op<name={Name}>");
         }

@@ -124,7 +124,7 @@ internal static class OpSpecParser
             "list(bool)" => AttrValue.Of(list.Select(d => d == "true")),
             "list(type)" => AttrValue.Of(list.Select(DTypeInfo.Parse)),
             "list(string)" => AttrValue.OfStrings(list.Select(Unquote)),
-            "list(shape)" when list.Length == 0 => AttrValue.Of(Array.Empty<TensorShape>()),
+            "list(shape)" when list.Length == 0 => AttrValue.Of(System.Array.Empty<TensorShape>()),
             _ => throw new InternalException($"Unsupported default '{text}' for attr type '{type}' in spec '{spec}'."),
         };
     }

@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace GraphEngine.Ops.Compute;
+
+/// <summary>
+/// Sum and mean over an arbitrary set of axes of a row-major tensor. Dims of size 1 are dropped
+/// and adjacent dims with the same role merged, so the work becomes alternating kept/reduced
+/// blocks: an innermost reduced block is a contiguous TensorPrimitives.Sum per output element,
+/// an innermost kept block is a vector add of whole rows into the output.
+/// </summary>
+public static class Reduce
+{
+    /// <summary>output[kept dims] = Σ input over the dims flagged in <paramref name="reduce"/>. Output is overwritten.</summary>
+    public static void Sum<T>(ReadOnlySpan<T> input, ReadOnlySpan<long> dims, ReadOnlySpan<bool> reduce, Span<T> output)
+        where T : unmanaged, INumber<T>
+    {
+        if (dims.Length != reduce.Length) throw new ArgumentException("One reduce flag per dim is required.");
+        long inCount = 1, outCount = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            inCount *= dims[i];
+            if (!reduce[i]) outCount *= dims[i];
+        }
+        if (input.Length != inCount || output.Length < outCount) throw new ArgumentException("Span lengths do not match the shape.");
+        output[..(int)outCount].Clear();
+        if (inCount == 0 || outCount == 0) return;
+
+        // Collapse: drop size-1 dims, merge neighbours with the same flag.
+        int rank = dims.Length;
+        Span<long> n = stackalloc long[rank + 1];
+        Span<bool> red = stackalloc bool[rank + 1];
+        int cnt = 0;
+        for (int i = 0; i < rank; i++)
+        {
+            if (dims[i] == 1) continue;
+            if (cnt > 0 && red[cnt - 1] == reduce[i]) { n[cnt - 1] *= dims[i]; continue; }
+            n[cnt] = dims[i];
+            red[cnt] = reduce[i];
+            cnt++;
+        }
+        if (cnt == 0)
+        {
+            output[0] = input[0];
+            return;
+        }
+        // Input strides of the collapsed dims, and output strides over the kept ones.
+        Span<long> inStride = stackalloc long[cnt], outStride = stackalloc long[cnt];
+        long si = 1, so = 1;
+        for (int d = cnt - 1; d >= 0; d--)
+        {
+            inStride[d] = si;
+            si *= n[d];
+            outStride[d] = red[d] ? 0 : so;
+            if (!red[d]) so *= n[d];
+        }
+        Accumulate(input, output, n[..cnt], red[..cnt], inStride, outStride, 0, 0, 0);
+    }
+
+    private static void Accumulate<T>(ReadOnlySpan<T> input, Span<T> output, ReadOnlySpan<long> n, ReadOnlySpan<bool> red,
+        ReadOnlySpan<long> inStride, ReadOnlySpan<long> outStride, int d, long inOff, long outOff) where T : unmanaged, INumber<T>
+    {
+        int last = n.Length - 1;
+        if (d == last)
+        {
+            int len = checked((int)n[d]);
+            var row = input.Slice(checked((int)inOff), len);
+            if (red[d]) output[(int)outOff] += TensorPrimitives.Sum(row);
+            else
+            {
+                var dst = output.Slice((int)outOff, len);
+                TensorPrimitives.Add(dst, row, dst);
+            }
+            return;
+        }
+        for (long i = 0; i < n[d]; i++)
+            Accumulate(input, output, n, red, inStride, outStride, d + 1, inOff + i * inStride[d], outOff + i * outStride[d]);
+    }
+
+    /// <summary>Mean over the flagged dims: the sum divided by the reduced count (integer division for integer types, as TF).</summary>
+    public static void Mean<T>(ReadOnlySpan<T> input, ReadOnlySpan<long> dims, ReadOnlySpan<bool> reduce, Span<T> output)
+        where T : unmanaged, INumber<T>
+    {
+        Sum(input, dims, reduce, output);
+        long count = 1, outCount = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (reduce[i]) count *= dims[i];
+            else outCount *= dims[i];
+        }
+        var o = output[..(int)outCount];
+        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+            TensorPrimitives.Divide(o, T.CreateTruncating(count), o);   // 0/0 = NaN for an empty reduction, as TF
+        else if (count > 0)
+        {
+            var divisor = T.CreateTruncating(count);
+            for (int i = 0; i < o.Length; i++) o[i] /= divisor;
+        }
+    }
+}

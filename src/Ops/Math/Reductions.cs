@@ -1,0 +1,85 @@
+using System.Numerics;
+using GraphEngine.Ops.Compute;
+using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Framework;
+using GraphEngine.Ops.Model;
+
+namespace GraphEngine.Ops.Math;
+
+/// <summary>Reductions (TF: core/ops/math_ops.cc, kernels/reduction_ops_common.h).</summary>
+public static partial class MathOps
+{
+    private const string ReductionTypes =
+        "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64}";
+
+    public static readonly OpDef Sum = OpDef.Define("Sum")
+        .Input("input: T")
+        .Input("reduction_indices: Tidx")
+        .Output("output: T")
+        .Attr("keep_dims: bool = false")
+        .Attr(ReductionTypes)
+        .Attr("Tidx: {int32, int64} = DT_INT32")
+        .Shape(CommonShapes.Reduction);
+
+    public static readonly OpDef Mean = OpDef.Define("Mean")
+        .Input("input: T")
+        .Input("reduction_indices: Tidx")
+        .Output("output: T")
+        .Attr("keep_dims: bool = false")
+        .Attr(ReductionTypes)
+        .Attr("Tidx: {int32, int64} = DT_INT32")
+        .Shape(CommonShapes.Reduction);
+}
+
+/// <summary>Sum or Mean for one dtype: axes from input 1 (scalar or vector, negative counts from the end).</summary>
+internal sealed class ReductionKernel<T>(bool keepDims, bool mean) : IOpKernel where T : unmanaged, INumber<T>
+{
+    public void Compute(OpKernelContext ctx)
+    {
+        var x = ctx.Input(0);
+        var axesTensor = ctx.Input(1);
+        if (axesTensor.Rank > 1)
+            throw new InvalidArgumentException($"axes must be a scalar or vector, got shape {axesTensor.Shape}");
+        int rank = x.Rank;
+        Span<bool> reduce = stackalloc bool[rank];
+        foreach (var raw in axesTensor.ToInt64Array())
+        {
+            if (raw < -rank || raw >= rank)
+                throw new InvalidArgumentException($"Invalid reduction dimension ({raw} for input with {rank} dimension(s)");
+            reduce[(int)(raw < 0 ? raw + rank : raw)] = true;
+        }
+        var outDims = new List<long>(rank);
+        for (int i = 0; i < rank; i++)
+        {
+            if (!reduce[i]) outDims.Add(x.Dims[i]);
+            else if (keepDims) outDims.Add(1);
+        }
+        // No axis to reduce: TF forwards the input unchanged (same buffer).
+        if (!reduce.Contains(true))
+        {
+            ctx.SetOutput(0, x.Dims.SequenceEqual(outDims.ToArray()) ? x : x.Reshaped(outDims.ToArray()));
+            return;
+        }
+        var y = ctx.AllocateOutput(0, outDims.ToArray());
+        if (mean) Reduce.Mean(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
+        else Reduce.Sum(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
+    }
+}
+
+internal static class ReductionKernels
+{
+    public static void Register(OpRegistry ops, KernelRegistry k)
+    {
+        ops.Add(MathOps.Sum, MathOps.Mean);
+        Add<float>(k, DType.Float);
+        Add<double>(k, DType.Double);
+        Add<int>(k, DType.Int32);
+        Add<long>(k, DType.Int64);
+    }
+
+    private static void Add<T>(KernelRegistry k, DType t) where T : unmanaged, INumber<T>
+    {
+        k.Add(MathOps.Sum, t, c => new ReductionKernel<T>(c.Attr("keep_dims").B, mean: false));
+        k.Add(MathOps.Mean, t, c => new ReductionKernel<T>(c.Attr("keep_dims").B, mean: true));
+    }
+}
