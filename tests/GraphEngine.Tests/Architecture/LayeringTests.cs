@@ -31,7 +31,7 @@ public sealed class LayeringTests
     {
         var root = RepoRoot();
         string Refs(string project) => string.Join(";", Regex.Matches(File.ReadAllText(Path.Combine(root, project)), "ProjectReference Include=\"([^\"]+)\"")
-            .Select(m => Path.GetFileNameWithoutExtension(m.Groups[1].Value)).OrderBy(s => s));
+            .Select(m => Path.GetFileNameWithoutExtension(m.Groups[1].Value.Replace('\\', '/'))).OrderBy(s => s));
         Assert.AreEqual("", Refs("src/Ops/Ops.csproj"));
         Assert.AreEqual("Ops", Refs("src/Session/Session.csproj"));
         Assert.AreEqual("Ops;Session", Refs("src/GraphEngine/GraphEngine.csproj"));

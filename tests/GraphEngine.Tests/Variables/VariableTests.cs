@@ -35,7 +35,8 @@ public sealed class VariableTests
         using var _ = g.as_default();
         var v = tf.Variable(new float[] { 1, 2 }, name: "v");
         var bad = Assert.ThrowsExactly<InvalidArgumentException>(() => v.assign(new float[] { 1, 2, 3 }));
-        StringAssert.Contains(bad.Message, "v/Assign");
+        StringAssert.Contains(bad.Message, "Dimension 0 in both shapes must be equal, but are 2 and 3");
+        StringAssert.Contains(bad.Message, "for 'Assign' (op: 'Assign') with input shapes: [2], [3]");
         var notRef = Assert.ThrowsExactly<InvalidArgumentException>(() =>
             new OpBuilder(Ops.State.StateOps.Assign).Input(tf.constant(1f)).Input(tf.constant(2f)).Build());
         StringAssert.Contains(notRef.Message, "requires l-value input");
@@ -56,11 +57,12 @@ public sealed class VariableTests
         Assert.IsTrue(sess.run(aInit).GetBoolean());
         Assert.IsFalse(sess.run(bInit).GetBoolean());
         var init = tf.global_variables_initializer();
-        Assert.AreEqual("init", init.name);
+        Assert.AreEqual("init_1", init.name, "variables_initializer above already took the name 'init'");
         CollectionAssert.AreEquivalent(new[] { a.initializer, b.initializer }, init.control_inputs.ToArray());
         sess.run(init);
         Assert.IsTrue(sess.run(bInit).GetBoolean());
-        Assert.AreEqual("init_1", tf.variables_initializer([]).name);
+        Assert.AreEqual("init_2", tf.variables_initializer([]).name);
+        Assert.AreEqual("NoOp", tf.variables_initializer([]).type);
     }
 
     [TestMethod]
