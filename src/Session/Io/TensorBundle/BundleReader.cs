@@ -9,7 +9,7 @@ namespace GraphEngine.Runtime.Io.TensorBundle;
 /// <summary>
 /// Reads a TensorBundle V2 checkpoint. The .index is parsed once at <see cref="Open"/>; tensor
 /// bytes are read on demand by offset (no file handle is kept open between calls, so nothing
-/// needs disposing). Every declared size and offset is checked against the dtype, shape and file
+/// needs disposing, and concurrent reads are safe). Every declared size and offset is checked against the dtype, shape and file
 /// length before anything is allocated, and every tensor's CRC32C is verified.
 /// </summary>
 public sealed class BundleReader
@@ -40,6 +40,9 @@ public sealed class BundleReader
 
     public int NumShards => Header.NumShards;
 
+    /// <summary>Entries holding slices of partitioned variables (not listed in <see cref="Keys"/>).</summary>
+    public int SliceEntryCount { get; private init; }
+
     public string DataPath(int shard) => BundleNaming.DataFile(Prefix, shard, NumShards);
 
     public static BundleReader Open(string prefix)
@@ -54,8 +57,12 @@ public sealed class BundleReader
         var header = ParseHeader(rows[0].Value, path);
         var entries = new Dictionary<string, BundleEntryProto>(rows.Count, StringComparer.Ordinal);
         var keys = new List<string>(rows.Count - 1);
+        int sliceEntries = 0;
         for (int i = 1; i < rows.Count; i++)
         {
+            // Slices of partitioned variables live under binary keys that TF's OrderedCode
+            // encoding starts with a 0 byte; they are not tensor names (TF's reader hides them too).
+            if (rows[i].Key[0] == 0) { sliceEntries++; continue; }
             string key = Encoding.UTF8.GetString(rows[i].Key);
             BundleEntryProto entry;
             try { entry = BundleEntryProto.Parser.ParseFrom(rows[i].Value); }
@@ -68,7 +75,7 @@ public sealed class BundleReader
                 throw new DataLossException($"Checkpoint index '{path}' has two keys that decode to '{key}' (keys are not valid UTF-8).");
             keys.Add(key);
         }
-        return new BundleReader(prefix, header, entries, keys, layout);
+        return new BundleReader(prefix, header, entries, keys, layout) { SliceEntryCount = sliceEntries };
     }
 
     private static BundleHeaderProto ParseHeader(byte[] value, string path)

@@ -171,11 +171,3 @@ public sealed class BundleWriter : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 }
-
-/// <summary>Unsigned bytewise order, the comparator of TF's tables.</summary>
-internal sealed class ByteComparer : IComparer<byte[]>
-{
-    public static readonly ByteComparer Instance = new();
-
-    public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
-}
