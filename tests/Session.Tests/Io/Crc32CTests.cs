@@ -43,4 +43,23 @@ public sealed class Crc32CTests
         foreach (int split in new[] { 0, 1, 3, 8, 13, 512, 1099, 1100 })
             Assert.AreEqual(whole, Crc32C.Extend(Crc32C.Compute(data.AsSpan(0, split)), data.AsSpan(split)), $"split {split}");
     }
+
+    [TestMethod]
+    public void EveryAvailableInstructionPathMatchesTheTable()
+    {
+        var data = new byte[777];
+        new Random(3).NextBytes(data);
+        int checkedPaths = 0;
+        for (int n = 0; n < data.Length; n += 37)
+        {
+            uint expected = Crc32C.ComputePortable(data.AsSpan(0, n));
+            if (System.Runtime.Intrinsics.X86.Sse42.X64.IsSupported)
+            { Assert.AreEqual(expected, ~Crc32C.ExtendX64(~0u, data.AsSpan(0, n))); checkedPaths++; }
+            if (System.Runtime.Intrinsics.X86.Sse42.IsSupported)
+            { Assert.AreEqual(expected, ~Crc32C.ExtendX86(~0u, data.AsSpan(0, n))); checkedPaths++; }
+            if (System.Runtime.Intrinsics.Arm.Crc32.Arm64.IsSupported)
+            { Assert.AreEqual(expected, ~Crc32C.ExtendArm64(~0u, data.AsSpan(0, n))); checkedPaths++; }
+        }
+        if (checkedPaths == 0) Assert.Inconclusive("No CRC32C instruction on this CPU; only the table path was tested.");
+    }
 }

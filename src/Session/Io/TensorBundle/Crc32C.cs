@@ -47,7 +47,7 @@ public static class Crc32C
         return (rot >> 17) | (rot << 15);
     }
 
-    private static uint ExtendX64(uint state, ReadOnlySpan<byte> data)
+    internal static uint ExtendX64(uint state, ReadOnlySpan<byte> data)
     {
         ulong s = state;
         while (data.Length >= 8)
@@ -60,7 +60,7 @@ public static class Crc32C
         return r;
     }
 
-    private static uint ExtendX86(uint state, ReadOnlySpan<byte> data)
+    internal static uint ExtendX86(uint state, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 4)
         {
@@ -71,7 +71,7 @@ public static class Crc32C
         return state;
     }
 
-    private static uint ExtendArm64(uint state, ReadOnlySpan<byte> data)
+    internal static uint ExtendArm64(uint state, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 8)
         {
