@@ -38,6 +38,8 @@ public sealed class BundleWriter : IDisposable
     private readonly Dictionary<string, BundleEntryProto> _entries = new(StringComparer.Ordinal);
     private bool _finished;
     private bool _disposed;
+    // Set when a write failed part-way: later offsets would be wrong, so nothing more is accepted.
+    private string? _broken;
 
     public BundleWriter(string prefix, BundleWriterOptions? options = null)
     {
@@ -71,7 +73,8 @@ public sealed class BundleWriter : IDisposable
     public void Add(string name, HostTensor tensor, int shard = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_finished) throw new FailedPreconditionException($"Bundle '{_prefix}' is already finished; cannot add '{name}'.");
+        if (_finished || _data[0] == null) throw new FailedPreconditionException($"Bundle '{_prefix}' is already finished; cannot add '{name}'.");
+        if (_broken != null) throw new FailedPreconditionException($"Bundle '{_prefix}' is unusable after an earlier write error: {_broken}");
         if (name.Length == 0)
             throw new InvalidArgumentException($"The empty key is reserved for the bundle header in '{_prefix}'.");
         if (_entries.ContainsKey(name))
@@ -105,7 +108,13 @@ public sealed class BundleWriter : IDisposable
             Size = bytes.Length,
             Crc32C = Crc32C.Mask(crc),
         };
-        _data[shard]!.Write(bytes);
+        try { _data[shard]!.Write(bytes); }
+        catch (IOException e)
+        {
+            // The OS error (disk full, I/O) propagates as is; the writer just refuses to go on.
+            _broken = $"writing '{name}' to '{DataPath(shard)}' failed: {e.Message}";
+            throw;
+        }
         _shardSizes[shard] += bytes.Length;
         _entries.Add(name, entry);
     }
@@ -122,6 +131,7 @@ public sealed class BundleWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_finished || _data[0] == null) throw new FailedPreconditionException($"Bundle '{_prefix}' is already finished.");
+        if (_broken != null) throw new FailedPreconditionException($"Bundle '{_prefix}' cannot be finished after an earlier write error: {_broken}");
         foreach (var d in _data)
         {
             d!.Flush(flushToDisk: true);
