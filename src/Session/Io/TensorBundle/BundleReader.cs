@@ -41,7 +41,10 @@ public sealed class BundleReader
     public int NumShards => Header.NumShards;
 
     /// <summary>Entries holding slices of partitioned variables (not listed in <see cref="Keys"/>).</summary>
-    public int SliceEntryCount { get; private init; }
+    public int SliceEntryCount => _sliceEntries.Count;
+
+    // Keyed by the hex of the binary slice key (binary keys are not valid UTF-8 names).
+    private Dictionary<string, BundleEntryProto> _sliceEntries = new();
 
     public string DataPath(int shard) => BundleNaming.DataFile(Prefix, shard, NumShards);
 
@@ -57,25 +60,33 @@ public sealed class BundleReader
         var header = ParseHeader(rows[0].Value, path);
         var entries = new Dictionary<string, BundleEntryProto>(rows.Count, StringComparer.Ordinal);
         var keys = new List<string>(rows.Count - 1);
-        int sliceEntries = 0;
+        var sliceEntries = new Dictionary<string, BundleEntryProto>(StringComparer.Ordinal);
         for (int i = 1; i < rows.Count; i++)
         {
             // Slices of partitioned variables live under binary keys that TF's OrderedCode
             // encoding starts with a 0 byte; they are not tensor names (TF's reader hides them too).
-            if (rows[i].Key[0] == 0) { sliceEntries++; continue; }
-            string key = Encoding.UTF8.GetString(rows[i].Key);
-            BundleEntryProto entry;
-            try { entry = BundleEntryProto.Parser.ParseFrom(rows[i].Value); }
-            catch (InvalidProtocolBufferException e)
+            if (rows[i].Key[0] == 0)
             {
-                throw new DataLossException($"Entry for tensor '{key}' in '{path}' is not a valid BundleEntryProto: {e.Message}", e);
+                sliceEntries[Convert.ToHexString(rows[i].Key)] = ParseEntry(rows[i].Value, "a slice of a partitioned tensor", path);
+                continue;
             }
+            string key = Encoding.UTF8.GetString(rows[i].Key);
+            var entry = ParseEntry(rows[i].Value, $"tensor '{key}'", path);
             // Distinct byte keys could decode to the same string only if they are not UTF-8.
             if (!entries.TryAdd(key, entry))
                 throw new DataLossException($"Checkpoint index '{path}' has two keys that decode to '{key}' (keys are not valid UTF-8).");
             keys.Add(key);
         }
-        return new BundleReader(prefix, header, entries, keys, layout) { SliceEntryCount = sliceEntries };
+        return new BundleReader(prefix, header, entries, keys, layout) { _sliceEntries = sliceEntries };
+    }
+
+    private static BundleEntryProto ParseEntry(byte[] value, string what, string path)
+    {
+        try { return BundleEntryProto.Parser.ParseFrom(value); }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new DataLossException($"Entry for {what} in '{path}' is not a valid BundleEntryProto: {e.Message}", e);
+        }
     }
 
     private static BundleHeaderProto ParseHeader(byte[] value, string path)
@@ -105,9 +116,11 @@ public sealed class BundleReader
     public DType GetDType(string name) => (DType)(int)GetEntry(name).Dtype;
 
     /// <summary>The declared shape; DataLoss when it is not a valid, fully defined shape.</summary>
-    public TensorShape GetShape(string name)
+    public TensorShape GetShape(string name) => ShapeOf(name, GetEntry(name));
+
+    private TensorShape ShapeOf(string name, BundleEntryProto entry)
     {
-        var proto = GetEntry(name).Shape;
+        var proto = entry.Shape;
         if (proto == null) return TensorShape.Scalar;
         if (proto.UnknownRank)
             throw new DataLossException($"Tensor '{name}' in '{IndexPath}' has a shape of unknown rank.");
@@ -125,10 +138,29 @@ public sealed class BundleReader
     public HostTensor Read(string name)
     {
         var entry = GetEntry(name);
-        if (entry.Slices.Count > 0)
-            throw new UnimplementedException($"Tensor '{name}' in '{IndexPath}' is a partitioned (sliced) variable with {entry.Slices.Count} slices; reading partitioned tensors is not supported.");
+        if (entry.Slices.Count == 0) return ReadStored(name, entry);
+        // A partitioned variable: the entry describes the full tensor, its slices are stored apart.
+        var fullShape = ShapeOf(name, entry);
+        var fullType = (DType)(int)entry.Dtype;
+        if ((fullType.Size() == 0 && fullType != DType.String) || fullType.IsRef() || !Enum.IsDefined(fullType))
+            throw new UnimplementedException($"Partitioned tensor '{name}' in '{IndexPath}' has type {fullType.Name()} ({(int)fullType}), which cannot be read from a bundle.");
+        if (CountOrMinusOne(fullShape) is < 0 or > int.MaxValue)
+            throw new DataLossException($"Partitioned tensor '{name}' in '{IndexPath}' has unusable shape {fullShape}.");
+        return SliceAssembler.Assemble(name, entry, fullShape,
+            key => _sliceEntries.GetValueOrDefault(Convert.ToHexString(key)), ReadStored, IndexPath);
+    }
+
+    private static long CountOrMinusOne(TensorShape shape)
+    {
+        try { return shape.NumElements; }
+        catch (OverflowException) { return -1; }
+    }
+
+    /// <summary>Reads the bytes an entry points at, checked against its dtype, shape, file and CRC.</summary>
+    private HostTensor ReadStored(string name, BundleEntryProto entry)
+    {
         var dtype = (DType)(int)entry.Dtype;
-        var shape = GetShape(name);
+        var shape = ShapeOf(name, entry);
         long count;
         try { count = shape.NumElements; }
         catch (OverflowException) { throw new DataLossException($"Tensor '{name}' in '{IndexPath}' has shape {shape} whose element count overflows."); }
