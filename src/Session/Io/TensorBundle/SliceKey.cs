@@ -22,7 +22,7 @@ internal static class SliceKey
         foreach (var extent in slice.Extent)
         {
             bool full = extent.HasLengthCase == TensorSliceProto.Types.Extent.HasLengthOneofCase.None;
-            WriteSigned(key, full ? 0 : extent.Start);
+            WriteSigned(key, extent.Start); // TF writes the proto's start even for a full extent (0 in practice)
             WriteSigned(key, full ? FullExtent : extent.Length);
         }
         return key.ToArray();
