@@ -15,7 +15,7 @@ public sealed partial class CheckpointReader
 {
     private readonly BundleReader _bundle;
 
-    private CheckpointReader(BundleReader bundle) => _bundle = bundle;
+    internal CheckpointReader(BundleReader bundle) => _bundle = bundle;
 
     /// <summary>Opens the checkpoint with this prefix (a trailing ".index" is accepted too).</summary>
     public static CheckpointReader Open(string prefix)

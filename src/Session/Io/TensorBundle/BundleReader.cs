@@ -53,7 +53,13 @@ public sealed class BundleReader
         string path = BundleNaming.IndexFile(prefix);
         if (!File.Exists(path))
             throw new NotFoundException($"Checkpoint index '{path}' not found (prefix '{prefix}').");
-        var file = TableReader.ReadFile(path);
+        return Parse(prefix, TableReader.ReadFile(path));
+    }
+
+    /// <summary>Builds a reader from index bytes already in memory (tests feed mutated copies).</summary>
+    internal static BundleReader Parse(string prefix, byte[] file)
+    {
+        string path = BundleNaming.IndexFile(prefix);
         var rows = TableReader.ReadAll(file, path, out var layout);
         if (rows.Count == 0 || rows[0].Key.Length != 0)
             throw new DataLossException($"Checkpoint index '{path}' has no bundle header entry (empty key); it is not a TensorBundle V2 index.");
