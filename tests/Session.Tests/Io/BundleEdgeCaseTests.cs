@@ -117,12 +117,18 @@ public sealed class BundleEdgeCaseTests
         rows.Add(("w"u8.ToArray(), new BundleEntryProto { Dtype = DataType.DtFloat, Shape = Shape(4, 3), Slices = { w0, w1 } }));
         rows.Add(("v"u8.ToArray(), new BundleEntryProto { Dtype = DataType.DtFloat, Shape = Shape(2, 5), Slices = { v0, v1 } }));
         rows.Add(("gap"u8.ToArray(), new BundleEntryProto { Dtype = DataType.DtFloat, Shape = Shape(6, 3), Slices = { w0 } }));
+        var o0 = Slice((0, 2), (0, -1));
+        var o1 = Slice((1, 2), (0, -1));
+        AddSlice("overlap", o0, [0, 1, 2, 3, 4, 5], 2, 3);
+        AddSlice("overlap", o1, [0, 1, 2, 3, 4, 5], 2, 3);
+        rows.Add(("overlap"u8.ToArray(), new BundleEntryProto { Dtype = DataType.DtFloat, Shape = Shape(4, 3), Slices = { o0, o1 } }));
         File.WriteAllBytes(BundleNaming.DataFile(prefix, 0, 1), data.ToArray());
         WriteIndex(prefix, new BundleHeaderProto { NumShards = 1, Version = new VersionDef { Producer = 1 } }, rows);
 
         var r = CheckpointReader.Open(prefix);
-        CollectionAssert.AreEqual(new[] { "gap", "v", "w" }, r.Keys.ToList());
-        Assert.AreEqual(4, r.Bundle.SliceEntryCount);
+        CollectionAssert.AreEqual(new[] { "gap", "overlap", "v", "w" }, r.Keys.ToList());
+        Assert.AreEqual(6, r.Bundle.SliceEntryCount);
+        StringAssert.Contains(Assert.ThrowsExactly<DataLossException>(() => r.GetTensor("overlap")).Message, "overlap");
         Assert.AreEqual(new TensorShape(4, 3), r.GetVariableToShapeMap()["w"]);
         CollectionAssert.AreEqual(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), r.GetTensor("w").ToArray<float>());
         CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), r.GetTensor("v").ToArray<float>());

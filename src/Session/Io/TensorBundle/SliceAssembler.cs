@@ -18,7 +18,9 @@ internal static class SliceAssembler
         var dtype = (DType)(int)full.Dtype;
         var dims = fullShape.ToArray();
         long total = fullShape.NumElements;
-        var result = HostTensor.Allocate(dtype, dims);
+        // Every slice is read (and so checked against the data files) before the full tensor is
+        // allocated: a corrupt index cannot make us allocate more than the files really hold.
+        var parts = new List<(long[] Start, long[] Size, HostTensor Part)>(full.Slices.Count);
         long covered = 0;
         foreach (var slice in full.Slices)
         {
@@ -31,12 +33,18 @@ internal static class SliceAssembler
             var part = read(sliceName, entry);
             if (!part.Dims.SequenceEqual(size))
                 throw new DataLossException($"{sliceName} in '{indexPath}' has shape {part.Shape}, expected [{string.Join(",", size)}].");
-            CopyInto(result, part, start, size, dims);
+            parts.Add((start, size, part));
             covered += part.NumElements;
         }
-        // Slices never overlap in TF checkpoints, so exact coverage is an element count check.
+        // With no two slices overlapping, exact coverage is an element count check.
+        for (int i = 0; i < parts.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (Overlap(parts[i].Start, parts[i].Size, parts[j].Start, parts[j].Size))
+                    throw new DataLossException($"Slices {j} and {i} of partitioned tensor '{name}' in '{indexPath}' overlap.");
         if (covered != total)
             throw new DataLossException($"The {full.Slices.Count} slices of partitioned tensor '{name}' in '{indexPath}' cover {covered} of its {total} elements.");
+        var result = HostTensor.Allocate(dtype, dims);
+        foreach (var (start, size, part) in parts) CopyInto(result, part, start, size, dims);
         return result;
     }
 
@@ -56,6 +64,13 @@ internal static class SliceAssembler
                 throw new DataLossException($"A slice of partitioned tensor '{name}' in '{indexPath}' spans [{start[d]}, {start[d] + size[d]}) in dimension {d} of size {dims[d]}.");
         }
         return (start, size);
+    }
+
+    private static bool Overlap(long[] startA, long[] sizeA, long[] startB, long[] sizeB)
+    {
+        for (int d = 0; d < startA.Length; d++)
+            if (startA[d] >= startB[d] + sizeB[d] || startB[d] >= startA[d] + sizeA[d]) return false;
+        return true;
     }
 
     /// <summary>Copies the slice row by row: each innermost run of the slice is contiguous in both tensors.</summary>
