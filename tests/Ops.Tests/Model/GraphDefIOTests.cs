@@ -80,6 +80,27 @@ public sealed class GraphDefIOTests
         AssertRoundTrips(g, file);
     }
 
+    /// <summary>
+    /// Our writer's bytes parse to a proto equal to TF's file. Byte equality holds where TF wrote
+    /// attrs sorted by name (as we do); older writers emitted the attr map in hash order.
+    /// </summary>
+    [TestMethod]
+    [DataRow("ab-mul-graph-tf1.0/graph.pb", false)]
+    [DataRow("frozen-keras-mlp-mnist-tf2.3/mnist.pb", true)]
+    [DataRow("tf-rust-binding-graphs/examples/addition/model.pb", true)]
+    [DataRow("tf-rust-binding-graphs/examples/regression/model.pb", false)]
+    [DataRow("tf-rust-binding-graphs/examples/regression_checkpoint/model.pb", false)]
+    [DataRow("tf-rust-binding-graphs/tensorflow-sys/examples/assets/multiplication.pb", true)]
+    public void OurBinaryEqualsTfsBinary(string file, bool bytesExact)
+    {
+        var path = TfData.Path(file.Split('/'));
+        var original = File.ReadAllBytes(path);
+        var ours = GraphDefIO.ToBinary(GraphDefIO.ReadBinary(path));
+        Assert.AreEqual(Proto.GraphDef.Parser.ParseFrom(original), Proto.GraphDef.Parser.ParseFrom(ours), file);
+        Assert.AreEqual(original.Length, ours.Length, file + ": size");
+        if (bytesExact) CollectionAssert.AreEqual(original, ours, file + ": bytes");
+    }
+
     [TestMethod]
     public void TextAndBinaryOfAbMulGiveIdenticalGraphs()
     {
