@@ -21,7 +21,12 @@ public static class GraphDefConverter
             LibraryBytes = p.Library?.ToByteArray(),
         };
         if (p.Versions != null) g.BadConsumers.AddRange(p.Versions.BadConsumers);
-        foreach (var n in p.Node) g.Add(ToNodeDef(n, where));
+        foreach (var n in p.Node)
+        {
+            if (g.TryGetIndex(n.Name, out _))
+                throw new InvalidArgumentException($"{where}: duplicate node name '{n.Name}'.");
+            g.Add(ToNodeDef(n, where));
+        }
         return g;
     }
 
