@@ -174,7 +174,7 @@ internal sealed class TextTokenizer
             int v = e - '0';
             for (int k = 0; k < 2 && _pos < _text.Length && _text[_pos] >= '0' && _text[_pos] <= '7'; k++)
                 v = v * 8 + (_text[_pos++] - '0');
-            if (v > 255) throw new InvalidArgumentException($"{_source}:{line}:{col}: octal escape \\{v:o} is larger than a byte.");
+            if (v > 255) throw new InvalidArgumentException($"{_source}:{line}:{col}: octal escape \\{Convert.ToString(v, 8)} is larger than a byte.");
             bytes.Add((byte)v);
             return;
         }
