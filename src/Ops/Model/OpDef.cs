@@ -12,6 +12,9 @@ public sealed record ArgDef(string Name, DType Type, string TypeAttr, string Num
 /// <summary>An attr an op declares (TF's OpDef.AttrDef). <see cref="Type"/> is TF's spelling: "type", "list(int)", …</summary>
 public sealed record AttrDef(string Name, string Type, AttrValue? DefaultValue, AttrValue? AllowedValues, bool HasMinimum, long Minimum);
 
+/// <summary>TF's OpDeprecation: the GraphDef version from which the op is refused, and why.</summary>
+public sealed record OpDeprecation(int Version, string Explanation);
+
 /// <summary>
 /// What an op is: its name, arguments, attrs and flags exactly as TensorFlow registers it, plus its
 /// shape function. Written in TF's REGISTER_OP mini-language so definitions can be diffed with TF's:
@@ -36,6 +39,7 @@ public sealed class OpDef
     public bool IsAggregate { get; private set; }
     public bool AllowsUninitializedInput { get; private set; }
     public ShapeFn? ShapeFunction { get; private set; }
+    public OpDeprecation? Deprecation { get; private set; }
 
     public OpDef Input(string spec) { _inputs.Add(OpSpecParser.ParseArg(spec, Name)); return this; }
     public OpDef Output(string spec) { _outputs.Add(OpSpecParser.ParseArg(spec, Name)); return this; }
@@ -45,6 +49,12 @@ public sealed class OpDef
     public OpDef SetIsAggregate() { IsAggregate = true; return this; }
     public OpDef SetAllowsUninitializedInput() { AllowsUninitializedInput = true; return this; }
     public OpDef Shape(ShapeFn fn) { ShapeFunction = fn; return this; }
+    public OpDef Deprecated(int graphDefVersion, string explanation) { Deprecation = new(graphDefVersion, explanation); return this; }
+
+    // Structured adders for definitions read from TF's OpDef protos (ops.pbtxt, stripped_op_list).
+    internal OpDef AddInput(ArgDef arg) { _inputs.Add(arg); return this; }
+    internal OpDef AddOutput(ArgDef arg) { _outputs.Add(arg); return this; }
+    internal OpDef AddAttr(AttrDef attr) { _attrs.Add(attr); return this; }
 
     public AttrDef? FindAttr(string name) => _attrs.Find(a => a.Name == name);
 
