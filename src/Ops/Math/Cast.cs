@@ -83,7 +83,9 @@ internal static class CastKernels
         var xs = x.AsReadOnlySpan<TSrc>();
         var ys = y.AsSpan<TDst>();
         // Floating → integer: truncate toward zero (saturating where C++ would be undefined).
-        if (typeof(TSrc) == typeof(float) || typeof(TSrc) == typeof(double))
+        bool floatToInt = (typeof(TSrc) == typeof(float) || typeof(TSrc) == typeof(double))
+            && typeof(TDst) != typeof(float) && typeof(TDst) != typeof(double);
+        if (floatToInt)
             for (int i = 0; i < xs.Length; i++) ys[i] = TDst.CreateSaturating(xs[i]);
         else
             TensorPrimitives.ConvertTruncating(xs, ys);
