@@ -70,7 +70,7 @@ public static class TensorProtoConverter
             dst.Clear();
             return;
         }
-        int copy = Math.Min(src.Count, dst.Length);
+        int copy = System.Math.Min(src.Count, dst.Length);
         for (int i = 0; i < copy; i++) dst[i] = convert(src[i]);
         if (copy < dst.Length) dst[copy..].Fill(dst[copy - 1]);
     }
@@ -85,7 +85,7 @@ public static class TensorProtoConverter
             dst.Clear();
             return;
         }
-        int copy = Math.Min(src.Count, dst.Length);
+        int copy = System.Math.Min(src.Count, dst.Length);
         for (int i = 0; i < copy; i++) dst[i] = src[i];
         for (int i = copy; i < dst.Length; i += 2)
         {
@@ -102,7 +102,7 @@ public static class TensorProtoConverter
         var values = new byte[n][];
         var src = p.StringVal;
         for (int i = 0; i < values.Length; i++)
-            values[i] = src.Count == 0 ? [] : src[Math.Min(i, src.Count - 1)].ToByteArray();
+            values[i] = src.Count == 0 ? [] : src[System.Math.Min(i, src.Count - 1)].ToByteArray();
         return HostTensor.FromStrings(values, dims);
     }
 

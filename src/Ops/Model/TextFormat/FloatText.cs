@@ -69,7 +69,7 @@ internal static class FloatText
         if (exp < -4 || exp >= precision)
         {
             string mantissa = TrimZeros(e[..ePos]);
-            return mantissa + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", Inv);
+            return mantissa + "e" + (exp < 0 ? "-" : "+") + System.Math.Abs(exp).ToString("00", Inv);
         }
         return TrimZeros(value.ToString("F" + (precision - 1 - exp), Inv));
     }
@@ -110,7 +110,7 @@ internal static class FloatText
         if (pointPos <= -4 || pointPos > 16)
         {
             int x = pointPos - 1;
-            body = digits[..1] + (digits.Length > 1 ? "." + digits[1..] : "") + "e" + (x < 0 ? "-" : "+") + Math.Abs(x).ToString("00", Inv);
+            body = digits[..1] + (digits.Length > 1 ? "." + digits[1..] : "") + "e" + (x < 0 ? "-" : "+") + System.Math.Abs(x).ToString("00", Inv);
         }
         else if (pointPos <= 0)
         {
