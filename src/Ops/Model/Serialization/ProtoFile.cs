@@ -53,7 +53,7 @@ public static class ProtoFile
     /// </summary>
     public static bool LooksLikeText(ReadOnlySpan<byte> data)
     {
-        var head = data[..Math.Min(data.Length, 4096)];
+        var head = data[..System.Math.Min(data.Length, 4096)];
         int i = 0;
         while (i < head.Length && head[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') i++;
         if (i == head.Length) return data.Length > 0;
