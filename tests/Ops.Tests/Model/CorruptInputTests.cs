@@ -17,7 +17,7 @@ public sealed class CorruptInputTests
     public void TruncatedAndFlippedBinaryGraphsGiveTypedErrors()
     {
         var original = File.ReadAllBytes(TfData.Path("ab-mul-graph-tf1.0", "graph.pb"));
-        var rng = new Random(12345);
+        var rng = new System.Random(12345);
         int failures = 0;
         for (int trial = 0; trial < 600; trial++)
         {
@@ -58,7 +58,7 @@ public sealed class CorruptInputTests
     public void MutatedTextGivesTypedErrors()
     {
         var original = File.ReadAllBytes(TfData.Path("ab-mul-graph-tf1.0", "graph.pbtxt"));
-        var rng = new Random(54321);
+        var rng = new System.Random(54321);
         for (int trial = 0; trial < 600; trial++)
         {
             var data = Mutate(original, rng);
@@ -100,7 +100,7 @@ public sealed class CorruptInputTests
         StringAssert.Contains(e.Message, "/nonexistent/graph.pb");
     }
 
-    private static byte[] Mutate(byte[] original, Random rng)
+    private static byte[] Mutate(byte[] original, System.Random rng)
     {
         var data = (byte[])original.Clone();
         switch (rng.Next(4))

@@ -27,7 +27,7 @@ public sealed class TensorProtoConverterTests
             (DType.Int8, true), (DType.Int64, true), (DType.UInt32, true), (DType.UInt64, true), (DType.Half, true),
             (DType.UInt16, false), (DType.Bool, false), (DType.Complex64, false), (DType.Complex128, false), (DType.BFloat16, false),
         };
-        var rng = new Random(7);
+        var rng = new System.Random(7);
         foreach (var (type, content) in cases)
         {
             foreach (long[] dims in new[] { Array.Empty<long>(), new long[] { 3 }, new long[] { 2, 3 }, new long[] { 0, 4 } })

@@ -8,10 +8,10 @@ namespace GraphEngine.Ops.Tests.Random;
 [TestClass]
 public sealed class RandomOpsTests
 {
-    private static KernelRunner Kernel(Model.OpDef op, DType dtype, long seed, long seed2) =>
+    private static KernelRunner Kernel(GraphEngine.Ops.Model.OpDef op, DType dtype, long seed, long seed2) =>
         KernelRunner.For(op, ("dtype", dtype), ("T", DType.Int32), ("seed", seed), ("seed2", seed2));
 
-    private static double[] Draw(Model.OpDef op, DType dtype, int n, long seed = 7, long seed2 = 11)
+    private static double[] Draw(GraphEngine.Ops.Model.OpDef op, DType dtype, int n, long seed = 7, long seed2 = 11)
     {
         var t = Kernel(op, dtype, seed, seed2).Run(Tn.Vec(n))[0];
         Assert.AreEqual(dtype, t.DType);
@@ -23,7 +23,7 @@ public sealed class RandomOpsTests
         from t in new[] { DType.Float, DType.Double }
         select new object[] { op, t };
 
-    private static Model.OpDef Op(string name) => name switch
+    private static GraphEngine.Ops.Model.OpDef Op(string name) => name switch
     {
         nameof(RandomOps.RandomUniform) => RandomOps.RandomUniform,
         nameof(RandomOps.RandomStandardNormal) => RandomOps.RandomStandardNormal,
