@@ -126,7 +126,7 @@ public sealed class OpDefCompatibilityTests
     {
         if (ours.Count != theirs.Count)
             d.Add($"{op}: {kind} count: ours {ours.Count} [{string.Join(", ", ours.Select(a => a.Name))}], TF {theirs.Count} [{string.Join(", ", theirs.Select(a => a.Name))}]");
-        for (int i = 0; i < Math.Min(ours.Count, theirs.Count); i++)
+        for (int i = 0; i < System.Math.Min(ours.Count, theirs.Count); i++)
         {
             var o = ours[i];
             var t = theirs[i];

@@ -30,7 +30,7 @@ public sealed class TensorProtoConverterTests
         var rng = new System.Random(7);
         foreach (var (type, content) in cases)
         {
-            foreach (long[] dims in new[] { Array.Empty<long>(), new long[] { 3 }, new long[] { 2, 3 }, new long[] { 0, 4 } })
+            foreach (long[] dims in new[] { System.Array.Empty<long>(), new long[] { 3 }, new long[] { 2, 3 }, new long[] { 0, 4 } })
             {
                 var t = HostTensor.Allocate(type, dims);
                 rng.NextBytes(t.Buffer!.Bytes);
