@@ -17,6 +17,12 @@ public static class OpLibrary
         Array.ShapeKernels.Register(ops, kernels);
         Array.TileKernels.Register(ops, kernels);
         Array.BroadcastToKernels.Register(ops, kernels);
+        Array.PackKernels.Register(ops, kernels);
+        Array.ExpandSqueezeKernels.Register(ops, kernels);
+        Array.RangeKernels.Register(ops, kernels);
+        Array.GatherKernels.Register(ops, kernels);
+        Array.WhereKernels.Register(ops, kernels);
+        Array.TransposeKernels.Register(ops, kernels);
         ControlFlow.NoOpKernels.Register(ops, kernels);
         Math.ArithmeticKernels.Register(ops, kernels);
         Math.MatMulKernels.Register(ops, kernels);
@@ -31,5 +37,6 @@ public static class OpLibrary
         Math.SelectKernels.Register(ops, kernels);
         Nn.ActivationKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
+        Training.TrainingKernels.Register(ops, kernels);
     }
 }
