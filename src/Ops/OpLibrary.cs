@@ -15,12 +15,28 @@ public static class OpLibrary
         Array.PlaceholderKernels.Register(ops, kernels);
         Array.IdentityKernels.Register(ops, kernels);
         Array.ShapeKernels.Register(ops, kernels);
+        Array.TileKernels.Register(ops, kernels);
+        Array.BroadcastToKernels.Register(ops, kernels);
+        Array.PackKernels.Register(ops, kernels);
+        Array.ExpandSqueezeKernels.Register(ops, kernels);
+        Array.RangeKernels.Register(ops, kernels);
+        Array.GatherKernels.Register(ops, kernels);
+        Array.WhereKernels.Register(ops, kernels);
+        Array.TransposeKernels.Register(ops, kernels);
         ControlFlow.NoOpKernels.Register(ops, kernels);
         Math.ArithmeticKernels.Register(ops, kernels);
         Math.MatMulKernels.Register(ops, kernels);
         Math.ReductionKernels.Register(ops, kernels);
         Math.CastKernels.Register(ops, kernels);
+        Math.AggregateKernels.Register(ops, kernels);
+        Math.MinMaxKernels.Register(ops, kernels);
+        Math.IntegerDivisionKernels.Register(ops, kernels);
+        Math.ComparisonKernels.Register(ops, kernels);
+        Math.LogicalKernels.Register(ops, kernels);
+        Math.Reduction2Kernels.Register(ops, kernels);
+        Math.SelectKernels.Register(ops, kernels);
         Nn.ActivationKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
+        Training.TrainingKernels.Register(ops, kernels);
     }
 }

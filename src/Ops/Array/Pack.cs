@@ -1,0 +1,153 @@
+using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Framework;
+using GraphEngine.Ops.Model;
+
+namespace GraphEngine.Ops.Array;
+
+/// <summary>Pack (tf.stack) and Unpack (tf.unstack) (TF: core/ops/array_ops.cc, kernels/pack_op.cc, unpack_op.cc).</summary>
+public static partial class ArrayOps
+{
+    public static readonly OpDef Pack = OpDef.Define("Pack")
+        .Input("values: N * T")
+        .Output("output: T")
+        .Attr("N: int >= 1")
+        .Attr("T: type")
+        .Attr("axis: int = 0")
+        .Shape(PackShape);
+
+    public static readonly OpDef Unpack = OpDef.Define("Unpack")
+        .Input("value: T")
+        .Output("output: num * T")
+        .Attr("num: int >= 0")
+        .Attr("T: type")
+        .Attr("axis: int = 0")
+        .Shape(UnpackShape);
+
+    /// <summary>The axis of Pack (rank after packing) or Unpack (rank before), counted from the end when negative.</summary>
+    private static int PackAxis(long axis, int rank)
+    {
+        if (axis < -rank || axis >= rank)
+            throw new InvalidArgumentException($"Invalid axis: {axis}; must be in [{-rank},{rank})");
+        return (int)(axis < 0 ? axis + rank : axis);
+    }
+
+    private static void PackShape(InferenceContext c)
+    {
+        var cur = c.Input(c.NumInputs - 1);
+        for (int i = c.NumInputs - 2; i >= 0; i--)
+        {
+            try { cur = c.Input(i).MergeWith(cur); }
+            catch (InvalidArgumentException e) { throw new InvalidArgumentException($"{e.BaseMessage}\n\tFrom merging shape {i} with other shapes."); }
+        }
+        if (!cur.HasRank)
+        {
+            c.SetOutput(0, TensorShape.Unknown);
+            return;
+        }
+        int axis = PackAxis(c.Attr("axis").I, cur.Rank + 1);
+        var dims = cur.ToArray().ToList();
+        dims.Insert(axis, c.NumInputs);
+        c.SetOutput(0, new TensorShape(dims.ToArray()));
+    }
+
+    private static void UnpackShape(InferenceContext c)
+    {
+        var s = c.Input(0);
+        if (!s.HasRank)
+        {
+            CommonShapes.Unknown(c);
+            return;
+        }
+        int axis = PackAxis(c.Attr("axis").I, s.Rank);
+        long num = c.Attr("num").I;
+        if (s[axis] >= 0 && s[axis] != num)
+            throw new InvalidArgumentException($"Dimension must be {num} but is {s[axis]}");
+        var dims = s.ToArray().Where((_, i) => i != axis).ToArray();
+        for (int i = 0; i < c.NumOutputs; i++) c.SetOutput(i, new TensorShape(dims));
+    }
+}
+
+internal static class PackKernels
+{
+    public static void Register(OpRegistry ops, KernelRegistry k)
+    {
+        ops.Add(ArrayOps.Pack, ArrayOps.Unpack);
+        k.Add(ArrayOps.Pack, KernelTypes.FixedSize, c => new PackKernel(c.Attr("axis").I));
+        k.Add(ArrayOps.Unpack, KernelTypes.FixedSize, c => new UnpackKernel(c.Attr("axis").I));
+    }
+
+    /// <summary>
+    /// Interleaves contiguous blocks: for each of <paramref name="outer"/> rows, block j of every
+    /// source (sources[j] has rows of blockBytes[j]) is appended to the destination in order.
+    /// </summary>
+    internal static void ConcatRows(IReadOnlyList<HostTensor> sources, long[] blockBytes, long outer, Span<byte> dst)
+    {
+        long pos = 0;
+        for (long o = 0; o < outer; o++)
+            for (int j = 0; j < sources.Count; j++)
+            {
+                long b = blockBytes[j];
+                if (b == 0) continue;
+                sources[j].Buffer!.Bytes.Slice(checked((int)(o * b)), (int)b).CopyTo(dst.Slice(checked((int)pos), (int)b));
+                pos += b;
+            }
+    }
+
+    private sealed class PackKernel(long axisAttr) : IOpKernel
+    {
+        public void Compute(OpKernelContext ctx)
+        {
+            int n = ctx.NumInputs;
+            var first = ctx.Input(0);
+            var inputs = new HostTensor[n];
+            for (int i = 0; i < n; i++)
+            {
+                inputs[i] = ctx.Input(i);
+                if (!inputs[i].SameShape(first))
+                    throw new InvalidArgumentException($"Shapes of all inputs must match: values[0].shape = {first.Shape} != values[{i}].shape = {inputs[i].Shape}");
+            }
+            int rank = first.Rank + 1;
+            if (axisAttr < -rank || axisAttr >= rank)
+                throw new InvalidArgumentException($"axis = {axisAttr} not in [{-rank}, {rank})");
+            int axis = (int)(axisAttr < 0 ? axisAttr + rank : axisAttr);
+            var dims = first.Dims.ToArray().ToList();
+            dims.Insert(axis, n);
+            var y = ctx.AllocateOutput(0, dims.ToArray());
+            if (y.NumElements == 0) return;
+            long outer = 1, inner = 1;
+            for (int i = 0; i < axis; i++) outer *= first.Dims[i];
+            for (int i = axis; i < first.Rank; i++) inner *= first.Dims[i];
+            var block = Enumerable.Repeat(inner * first.DType.Size(), n).ToArray();
+            ConcatRows(inputs, block, outer, y.Buffer!.Bytes);
+        }
+    }
+
+    private sealed class UnpackKernel(long axisAttr) : IOpKernel
+    {
+        public void Compute(OpKernelContext ctx)
+        {
+            var x = ctx.Input(0);
+            int rank = x.Rank;
+            if (axisAttr < -rank || axisAttr >= rank)
+                throw new InvalidArgumentException($"axis = {axisAttr} not in [{-rank}, {rank})");
+            int axis = (int)(axisAttr < 0 ? axisAttr + rank : axisAttr);
+            int num = ctx.NumOutputs;
+            if (x.Dims[axis] != num)
+                throw new InvalidArgumentException($"Input shape axis {axis} must equal {num}, got shape {x.Shape}");
+            var dims = x.Dims.ToArray().Where((_, i) => i != axis).ToArray();
+            long outer = 1, inner = 1;
+            for (int i = 0; i < axis; i++) outer *= x.Dims[i];
+            for (int i = axis + 1; i < rank; i++) inner *= x.Dims[i];
+            long b = inner * x.DType.Size();
+            var src = x.Buffer!.Bytes;
+            for (int j = 0; j < num; j++)
+            {
+                var y = ctx.AllocateOutput(j, dims);
+                if (b == 0) continue;
+                var dst = y.Buffer!.Bytes;
+                for (long o = 0; o < outer; o++)
+                    src.Slice(checked((int)((o * num + j) * b)), (int)b).CopyTo(dst.Slice(checked((int)(o * b)), (int)b));
+            }
+        }
+    }
+}
