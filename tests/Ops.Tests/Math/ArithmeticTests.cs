@@ -182,6 +182,17 @@ public sealed class ArithmeticTests
     }
 
     [TestMethod]
+    public void Add_concatenates_strings_with_broadcasting()
+    {
+        static byte[] B(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+        var x = HostTensor.FromStrings([B("a"), B("b")], [2, 1]);
+        var y = HostTensor.FromStrings([B("1"), B("2"), B("3")], [3]);
+        var z = KernelRunner.Run1(MathOps.Add, [x, y]);
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, z.Dims.ToArray());
+        CollectionAssert.AreEqual(new[] { "a1", "a2", "a3", "b1", "b2", "b3" }, z.Strings!.Select(v => System.Text.Encoding.UTF8.GetString(v)).ToArray());
+    }
+
+    [TestMethod]
     public void Special_values_propagate()
     {
         float[] x = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon];
