@@ -54,7 +54,33 @@ public static class Reduce
             outStride[d] = red[d] ? 0 : so;
             if (!red[d]) so *= n[d];
         }
+        if (inCount >= Broadcast.ParallelThreshold && cnt >= 2 && !red[0] && n[0] >= 2 && Environment.ProcessorCount > 1)
+        {
+            SplitOuter(input, output, n[..cnt].ToArray(), red[..cnt].ToArray(), inStride.ToArray(), outStride.ToArray());
+            return;
+        }
         Accumulate(input, output, n[..cnt], red[..cnt], inStride, outStride, 0, 0, 0);
+    }
+
+    // Large input whose outermost dim is kept: its slices write disjoint outputs, so they run on all cores.
+    private static unsafe void SplitOuter<T>(ReadOnlySpan<T> input, Span<T> output, long[] n, bool[] red, long[] inStride, long[] outStride)
+        where T : unmanaged, INumber<T>
+    {
+        int inLen = input.Length, outLen = output.Length;
+        fixed (T* pi = input)
+        fixed (T* po = output)
+        {
+            nint ai = (nint)pi, ao = (nint)po;
+            long outer = n[0];
+            int parts = (int)System.Math.Min(outer, Environment.ProcessorCount * 2);
+            Parallel.For(0, parts, p =>
+            {
+                var src = new ReadOnlySpan<T>((T*)ai, inLen);
+                var dst = new Span<T>((T*)ao, outLen);
+                for (long i = outer * p / parts; i < outer * (p + 1) / parts; i++)
+                    Accumulate(src, dst, n, red, inStride, outStride, 1, i * inStride[0], i * outStride[0]);
+            });
+        }
     }
 
     private static void Accumulate<T>(ReadOnlySpan<T> input, Span<T> output, ReadOnlySpan<long> n, ReadOnlySpan<bool> red,

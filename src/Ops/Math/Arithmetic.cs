@@ -105,12 +105,45 @@ internal sealed class UnaryKernel<T, TOp> : IOpKernel where T : unmanaged where 
     }
 }
 
+/// <summary>Add on strings concatenates bytes, with broadcasting (TF's Add allows DT_STRING; AddV2 does not).</summary>
+internal sealed class StringAddKernel : IOpKernel
+{
+    public void Compute(OpKernelContext ctx)
+    {
+        var x = ctx.Input(0);
+        var y = ctx.Input(1);
+        if (!Broadcast.TryShape(x.Dims, y.Dims, out var dims))
+            throw new InvalidArgumentException($"Incompatible shapes: {x.Shape} vs. {y.Shape}");
+        var z = ctx.AllocateOutput(0, dims);
+        var zs = z.Strings!;
+        for (long i = 0; i < zs.LongLength; i++)
+            zs[i] = [.. x.Strings![SourceIndex(i, dims, x.Dims)], .. y.Strings![SourceIndex(i, dims, y.Dims)]];
+    }
+
+    // Flat index into a broadcast operand of output element i (strings are few; no fast path needed).
+    private static long SourceIndex(long i, long[] outDims, ReadOnlySpan<long> dims)
+    {
+        long index = 0, stride = 1;
+        for (int d = outDims.Length - 1; d >= 0; d--)
+        {
+            long coord = i % outDims[d];
+            i /= outDims[d];
+            int sd = d - (outDims.Length - dims.Length);
+            if (sd < 0) break;
+            if (dims[sd] != 1) index += coord * stride;
+            stride *= dims[sd];
+        }
+        return index;
+    }
+}
+
 internal static class ArithmeticKernels
 {
     public static void Register(OpRegistry ops, KernelRegistry k)
     {
         ops.Add(MathOps.Add, MathOps.AddV2, MathOps.Sub, MathOps.Mul, MathOps.RealDiv, MathOps.Neg, MathOps.Square);
         Binary<AddOp<float>, AddOp<double>, AddOp<int>, AddOp<long>>(k, MathOps.Add);
+        k.Add(MathOps.Add, DType.String, _ => new StringAddKernel());
         Binary<AddOp<float>, AddOp<double>, AddOp<int>, AddOp<long>>(k, MathOps.AddV2);
         Binary<SubOp<float>, SubOp<double>, SubOp<int>, SubOp<long>>(k, MathOps.Sub);
         Binary<MulOp<float>, MulOp<double>, MulOp<int>, MulOp<long>>(k, MathOps.Mul);

@@ -28,6 +28,9 @@ internal sealed class KernelRunner
 
     public IOpKernel Kernel { get; }
 
+    /// <summary>Inputs the executor would let this node overwrite (their last use), enabling in-place kernels.</summary>
+    public bool[]? Forwardable { get; set; }
+
     private KernelRunner(OpDef op, string name, IEnumerable<(string Name, AttrValue Value)> attrs)
     {
         _node = new NodeDef(name, op.Name);
@@ -67,6 +70,7 @@ internal sealed class KernelRunner
         }
         var ctx = new OpKernelContext(new NoResources());
         ctx.Bind(_node, slots, Enumerable.Range(0, inputs.Length).ToArray(), inputs.Length, _inputTypes, _outputTypes);
+        ctx.ForwardableInputs = Forwardable;
         Kernel.Compute(ctx);
         var outputs = new HostTensor[_outputTypes.Length];
         for (int i = 0; i < outputs.Length; i++)

@@ -144,6 +144,55 @@ public sealed class ArithmeticTests
     }
 
     [TestMethod]
+    public void Kernels_write_in_place_only_into_forwardable_inputs()
+    {
+        var k = KernelRunner.For(MathOps.AddV2, ("T", DType.Float));
+        var x = Tn.F([1, 2, 3], 3);
+        var y = Tn.F([10f], 1);
+        var z = k.Run(x, y)[0];
+        Assert.AreNotSame(x.Buffer, z.Buffer, "not forwardable: a fresh buffer");
+        CollectionAssert.AreEqual(new[] { 1f, 2, 3 }, x.ToArray<float>());
+        k.Forwardable = [false, true];
+        var x2 = Tn.F([1, 2, 3], 3);
+        var big = Tn.F([5, 5, 5], 3);
+        z = k.Run(x2, big)[0];
+        Assert.AreSame(big.Buffer, z.Buffer, "y has the output shape and is forwardable");
+        CollectionAssert.AreEqual(new[] { 6f, 7, 8 }, z.ToArray<float>());
+
+        var neg = KernelRunner.For(MathOps.Neg, ("T", DType.Double));
+        neg.Forwardable = [true];
+        var v = Tn.D([1, -2]);
+        Assert.AreSame(v.Buffer, neg.Run(v)[0].Buffer);
+        CollectionAssert.AreEqual(new[] { -1.0, 2 }, v.ToArray<double>());
+    }
+
+    [TestMethod]
+    public void Large_unary_and_binary_inputs_split_across_cores_correctly()
+    {
+        const int n = 100_003;
+        var x = Tn.RandomF(9, [n]);
+        var xv = x.ToArray<float>();
+        CollectionAssert.AreEqual(xv.Select(v => v * v).ToArray(), KernelRunner.Run1(MathOps.Square, [x]).ToArray<float>());
+        var y = Tn.RandomF(10, [7, n / 7 + 1]);
+        var row = Tn.RandomF(11, [n / 7 + 1]);
+        var z = KernelRunner.Run1(MathOps.Sub, [y, row]).ToArray<float>();
+        var yv = y.ToArray<float>();
+        var rv = row.ToArray<float>();
+        for (int i = 0; i < z.Length; i++) Assert.AreEqual(yv[i] - rv[i % rv.Length], z[i]);
+    }
+
+    [TestMethod]
+    public void Add_concatenates_strings_with_broadcasting()
+    {
+        static byte[] B(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+        var x = HostTensor.FromStrings([B("a"), B("b")], [2, 1]);
+        var y = HostTensor.FromStrings([B("1"), B("2"), B("3")], [3]);
+        var z = KernelRunner.Run1(MathOps.Add, [x, y]);
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, z.Dims.ToArray());
+        CollectionAssert.AreEqual(new[] { "a1", "a2", "a3", "b1", "b2", "b3" }, z.Strings!.Select(v => System.Text.Encoding.UTF8.GetString(v)).ToArray());
+    }
+
+    [TestMethod]
     public void Special_values_propagate()
     {
         float[] x = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon];

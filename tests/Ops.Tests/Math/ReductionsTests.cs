@@ -45,6 +45,8 @@ public sealed class ReductionsTests
         [new long[] { 0, 3 }, new[] { 0 }, false],
         [new long[] { 300, 301 }, new[] { 1 }, false],
         [new long[] { 300, 301 }, new[] { 0 }, false],
+        [new long[] { 64, 40, 30 }, new[] { 1 }, true],
+        [new long[] { 64, 40, 30 }, new[] { -1 }, false],
     ];
 
     [TestMethod]

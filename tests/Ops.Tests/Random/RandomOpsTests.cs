@@ -69,6 +69,40 @@ public sealed class RandomOpsTests
     }
 
     [TestMethod]
+    public void Each_run_reserves_256_philox_outputs_per_element()
+    {
+        // TF's GuardedPhiloxRandom::ReserveRandomOutputs(n, 256): run 2 starts 5 * 256 outputs later.
+        var k = Kernel(RandomOps.RandomUniform, DType.Float, 7, 11);
+        k.Run(Tn.Vec(5));
+        var second = k.Run(Tn.Vec(4))[0].ToArray<float>();
+        var g = new Ops.Compute.Random.Philox(7, 11);
+        g.Skip(5 * 256);
+        g.Next(out uint w0, out uint w1, out uint w2, out uint w3);
+        CollectionAssert.AreEqual(new[] { w0, w1, w2, w3 }.Select(Ops.Compute.Random.Distributions.Uint32ToFloat).ToArray(), second);
+    }
+
+    [TestMethod]
+    public void Truncated_normal_groups_start_256_outputs_apart()
+    {
+        // TF's FillPhiloxRandomTask for variable-count distributions: group i (4 floats) draws from
+        // the base generator skipped by i * 4 * 256 / 4 outputs, one 32-bit word at a time.
+        var got = Draw(RandomOps.TruncatedNormal, DType.Float, 8);
+        var g = new Ops.Compute.Random.Philox(7, 11);
+        g.Skip(256);
+        var words = new List<uint>();
+        var want = new List<float>();
+        while (want.Count < 4)
+        {
+            if (words.Count < 2) { g.Next(out uint a, out uint b, out uint c, out uint d); words.AddRange([a, b, c, d]); }
+            Ops.Compute.Random.Distributions.BoxMullerFloat(words[0], words[1], out float f0, out float f1);
+            words.RemoveRange(0, 2);
+            foreach (var f in new[] { f0, f1 })
+                if (MathF.Abs(f) < 2 && want.Count < 4) want.Add(f);
+        }
+        CollectionAssert.AreEqual(want.Select(v => (double)v).ToArray(), got.Skip(4).ToArray());
+    }
+
+    [TestMethod]
     [DataRow(DType.Float)]
     [DataRow(DType.Double)]
     public void Uniform_is_in_unit_interval_with_mean_one_half(DType dtype)
