@@ -17,7 +17,7 @@ public static class ProtoText
         NodeDefReflection.Descriptor, GraphReflection.Descriptor, FunctionReflection.Descriptor,
         OpDefReflection.Descriptor, MetaGraphReflection.Descriptor, SaverReflection.Descriptor,
         SavedModelReflection.Descriptor, CheckpointStateReflection.Descriptor, EventReflection.Descriptor,
-        SummaryReflection.Descriptor, VersionsReflection.Descriptor);
+        SummaryReflection.Descriptor, VersionsReflection.Descriptor, ResourceHandleReflection.Descriptor);
 
     /// <summary>Parses text into a new message; <paramref name="source"/> (a file name) prefixes error positions.</summary>
     public static T Parse<T>(byte[] text, string source = "<text>") where T : IMessage<T>, new()
