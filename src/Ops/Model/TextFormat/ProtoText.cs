@@ -34,7 +34,11 @@ public static class ProtoText
     public static void Merge(IMessage message, byte[] text, string source = "<text>") =>
         new TextParser(text, source, Registry).ParseInto(message);
 
-    /// <summary>The message in text format, floats spelled as <paramref name="floats"/> says (default: TF's C++ printer).</summary>
+    /// <summary>
+    /// The message in text format, floats spelled as <paramref name="floats"/> says (default: TF's
+    /// C++ printer). Fields unknown to our schemas (kept from binary input, e.g. a TF2
+    /// MetaGraphDef's object_graph_def) are not printed: text output only carries what we model.
+    /// </summary>
     public static string Print(IMessage message, TextFloatStyle floats = TextFloatStyle.Cpp) =>
         new TextPrinter(floats, Registry).Print(message);
 }
