@@ -1,5 +1,9 @@
 using System.Globalization;
 using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Model.Serialization;
+using GraphEngine.Ops.Model.TextFormat;
+using TensorProto = GraphEngine.Ops.Proto.TensorProto;
+using TensorShapeProto = GraphEngine.Ops.Proto.TensorShapeProto;
 
 namespace GraphEngine.Ops.Model;
 
@@ -113,8 +117,12 @@ internal static class OpSpecParser
             case "string": return AttrValue.Of(Unquote(text));
             case "type": return AttrValue.Of(DTypeInfo.Parse(text));
             case "shape":
-                if (text.Contains("unknown_rank", StringComparison.Ordinal)) return AttrValue.Of(TensorShape.Unknown);
+                // TF writes shape and tensor defaults as text protos in braces ("{ unknown_rank: true }", "{}").
+                if (text.StartsWith('{') && text.EndsWith('}'))
+                    return AttrValue.Of(ShapeTypeConverter.ToShape(ProtoText.Parse<TensorShapeProto>(text[1..^1], spec), spec));
                 return AttrValue.Of(new TensorShape(ParseList(text).Select(d => long.Parse(d, inv)).ToArray()));
+            case "tensor" when text.StartsWith('{') && text.EndsWith('}'):
+                return AttrValue.Of(TensorProtoConverter.ToHostTensor(ProtoText.Parse<TensorProto>(text[1..^1], spec), spec));
         }
         var list = ParseList(text);
         return type switch

@@ -37,7 +37,10 @@ public sealed class TensorProtoConverterTests
                 if (type == DType.Bool) foreach (ref byte b in t.Buffer!.Bytes) b &= 1;
                 var p = TensorProtoConverter.ToProto(t);
                 string what = $"{type.Name()} [{string.Join(",", dims)}]";
-                Assert.AreEqual(content && t.NumElements > 1, !p.TensorContent.IsEmpty, what + ": tensor_content used");
+                int size = type.Size();
+                var raw = t.Buffer!.Bytes.ToArray();
+                bool uniform = Enumerable.Range(1, Math.Max(0, (int)t.NumElements - 1)).All(i => raw.AsSpan(i * size, size).SequenceEqual(raw.AsSpan(0, size)));
+                Assert.AreEqual(content && t.NumElements > 1 && !uniform, !p.TensorContent.IsEmpty, what + ": tensor_content used");
                 var back = TensorProtoConverter.ToHostTensor(TensorProto.Parser.ParseFrom(p.ToByteArray()));
                 Assert.IsTrue(t.ContentEquals(back), what + ": round trip");
                 var viaText = TensorProtoConverter.ToHostTensor(ProtoText.Parse<TensorProto>(ProtoText.Print(p)));
@@ -56,6 +59,36 @@ public sealed class TensorProtoConverterTests
         CollectionAssert.AreEqual(new[] { 1.0, 2, 3, -4 }, c.DcomplexVal.ToArray());
         Assert.AreEqual(-5, TensorProtoConverter.ToProto(HostTensor.Scalar((sbyte)-5)).IntVal[0]);
         Assert.AreEqual(65535, TensorProtoConverter.ToProto(HostTensor.Scalar((ushort)65535)).IntVal[0]);
+    }
+
+    [TestMethod]
+    public void UniformTensorsAreWrittenAsOneValueLikeTfZeros()
+    {
+        var zeros = HostTensor.Zeros(DType.Float, [32]);
+        Assert.AreEqual("dtype: DT_FLOAT\ntensor_shape {\n  dim {\n    size: 32\n  }\n}\nfloat_val: 0.0\n",
+            ProtoText.Print(TensorProtoConverter.ToProto(zeros), TextFloatStyle.Python3));
+        var strings = HostTensor.FromStrings([[1], [1], [1]], [3]);
+        Assert.AreEqual(1, TensorProtoConverter.ToProto(strings).StringVal.Count);
+        Assert.IsTrue(strings.ContentEquals(TensorProtoConverter.ToHostTensor(TensorProtoConverter.ToProto(strings))));
+        var mixed = HostTensor.FromArray(new[] { 0f, 1f }, 2);
+        Assert.AreEqual(8, TensorProtoConverter.ToProto(mixed).TensorContent.Length);
+    }
+
+    [TestMethod]
+    public void TfsOwnEncodingIsKeptWhileValuesAreUnchanged()
+    {
+        // TF wrote this uniform [2] int32 as tensor_content; our rule alone would write int_val: 10.
+        var p = Parse("dtype: DT_INT32 tensor_shape { dim { size: 2 } } tensor_content: \"\\n\\000\\000\\000\\n\\000\\000\\000\"");
+        var t = TensorProtoConverter.ToHostTensor(p);
+        Assert.AreEqual(p, TensorProtoConverter.ToProto(t), "written back as TF wrote it");
+        var spread = Parse("dtype: DT_FLOAT tensor_shape { dim { size: 4 } } float_val: 1 float_val: 2");
+        Assert.AreEqual(spread, TensorProtoConverter.ToProto(TensorProtoConverter.ToHostTensor(spread)), "last-value form kept");
+        t.AsSpan<int>()[1] = 11;
+        var changed = TensorProtoConverter.ToProto(t);
+        Assert.AreEqual(8, changed.TensorContent.Length);
+        CollectionAssert.AreEqual(new[] { 10, 11 }, TensorProtoConverter.ToHostTensor(changed).ToArray<int>(), "changed values are written, not the stale original");
+        t.AsSpan<int>()[1] = 10;
+        Assert.AreEqual(p, TensorProtoConverter.ToProto(t));
     }
 
     [TestMethod]

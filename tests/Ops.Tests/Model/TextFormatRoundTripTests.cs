@@ -21,6 +21,25 @@ public sealed class TextFormatRoundTripTests
     public void GraphDefTextReprintsByteForByte(string folder, string file, TextFloatStyle style) =>
         AssertReprints<GraphDef>(TfData.Path(folder, file), style);
 
+    /// <summary>Stronger: through our own GraphDef model (not just the proto) and back to text.</summary>
+    [TestMethod]
+    [DataRow("ab-mul-graph-tf1.0", "graph.pbtxt", TextFloatStyle.Python3)]
+    [DataRow("wine-dnnclassifier-estimator-tf1.4", "graph.pbtxt", TextFloatStyle.Python3)]
+    [DataRow("keras-cnn-graph-text-in-pb-file", "mnist.pb", TextFloatStyle.Python2)]
+    [DataRow("tensorboard-demo-mnist-graph", "graph.pbtxt", TextFloatStyle.Cpp)]
+    public void OurGraphModelReprintsTfTextByteForByte(string folder, string file, TextFloatStyle style)
+    {
+        var path = TfData.Path(folder, file);
+        var original = File.ReadAllText(path);
+        var ours = Ops.Model.Serialization.GraphDefIO.ToText(Ops.Model.Serialization.GraphDefIO.Read(path), style);
+        if (ours == original) return;
+        var a = original.Split('\n');
+        var b = ours.Split('\n');
+        int i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        Assert.Fail($"{path}: differs at line {i + 1}: TF '{(i < a.Length ? a[i] : "<eof>")}', ours '{(i < b.Length ? b[i] : "<eof>")}'.");
+    }
+
     [TestMethod]
     public void OpRegistryReprintsByteForByte() =>
         AssertReprints<OpList>(TfData.Path("op-registry-tf2.21", "ops.pbtxt"), TextFloatStyle.Cpp);

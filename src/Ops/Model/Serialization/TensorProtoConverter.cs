@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Proto;
@@ -11,13 +12,60 @@ namespace GraphEngine.Ops.Model.Serialization;
 /// HostTensor ↔ TensorProto. Reading follows TF's Tensor::FromProto: tensor_content when present,
 /// else the typed *_val field for the dtype, where a shorter list is padded with its last value,
 /// an empty one means zeros, and extra values are ignored. Writing follows Python's
-/// tensor_util.make_tensor_proto: tensor_content for numeric types (its _TENSOR_CONTENT_TYPES:
-/// half, float, double, int8/16/32/64, uint8/32/64, qint*) with more than one element; every
-/// other case (one element, bool, complex, string, uint16, bfloat16) lists all values in the typed field.
+/// tensor_util.make_tensor_proto (TF 1.15):
+/// <list type="bullet">
+/// <item>a tensor whose elements are all equal is written as one typed value: make_tensor_proto's
+///   path for a scalar with a shape, which is how TF writes tf.zeros / ones / fill constants
+///   (e.g. <c>float_val: 0.0</c> for a [32] zeros tensor in TF's own graph files);</item>
+/// <item>otherwise tensor_content for its _TENSOR_CONTENT_TYPES (half, float, double, int8/16/32/64,
+///   uint8/32/64, qint*) when there is more than one element;</item>
+/// <item>otherwise (one element, bool, complex, string, uint16, bfloat16) every value in the typed field.</item>
+/// </list>
 /// </summary>
 public static class TensorProtoConverter
 {
+    // TF's files mix encodings our writer cannot infer from the values alone (a uniform [2] int32
+    // written as tensor_content by one call, a [32] zeros as one float_val by another). When a
+    // tensor read from a proto was not encoded the way ToProto would encode it, the original proto
+    // is remembered beside the tensor (weakly, so it dies with it) and written back unchanged as
+    // long as the tensor still holds the same values. Round trips of TF's files are thus exact.
+    private static readonly ConditionalWeakTable<HostTensor, TensorProto> OriginalEncoding = new();
+
     public static HostTensor ToHostTensor(TensorProto p, string where = "tensor")
+    {
+        var t = Decode(p, where);
+        if (!EncodesLikeUs(p, t)) OriginalEncoding.AddOrUpdate(t, p.Clone());
+        return t;
+    }
+
+    /// <summary>Whether ToProto(t) would give exactly the layout of <paramref name="p"/> (content vs typed values, value count).</summary>
+    private static bool EncodesLikeUs(TensorProto p, HostTensor t)
+    {
+        if (p.VersionNumber != 0) return false;
+        long n = t.NumElements;
+        bool uniform = n > 1 && (t.Strings != null ? t.Strings.All(x => x.AsSpan().SequenceEqual(t.Strings[0])) : IsUniform(t.Buffer!.Bytes, t.DType.Size()));
+        bool ourContent = t.DType != DType.String && UsesTensorContent(t.DType) && n > 1 && !uniform;
+        if (ourContent != !p.TensorContent.IsEmpty) return false;
+        if (ourContent) return true;
+        long ourCount = uniform ? 1 : n;
+        long theirCount = t.DType switch
+        {
+            DType.String => p.StringVal.Count,
+            DType.Float => p.FloatVal.Count,
+            DType.Double => p.DoubleVal.Count,
+            DType.Int64 => p.Int64Val.Count,
+            DType.UInt32 => p.Uint32Val.Count,
+            DType.UInt64 => p.Uint64Val.Count,
+            DType.Bool => p.BoolVal.Count,
+            DType.Half or DType.BFloat16 => p.HalfVal.Count,
+            DType.Complex64 => p.ScomplexVal.Count / 2,
+            DType.Complex128 => p.DcomplexVal.Count / 2,
+            _ => p.IntVal.Count,
+        };
+        return ourCount == theirCount;
+    }
+
+    private static HostTensor Decode(TensorProto p, string where)
     {
         var dtype = ShapeTypeConverter.ToDType(p.Dtype).BaseType();
         var shape = ShapeTypeConverter.ToShape(p.TensorShape, where);
@@ -111,8 +159,18 @@ public static class TensorProtoConverter
         or DType.UInt8 or DType.Int16 or DType.Int8 or DType.Int64 or DType.QInt8 or DType.QUInt8 or DType.QInt16
         or DType.QUInt16 or DType.QInt32 or DType.UInt32 or DType.UInt64;
 
+    private static bool IsUniform(ReadOnlySpan<byte> bytes, int size)
+    {
+        var first = bytes[..size];
+        for (int i = size; i < bytes.Length; i += size)
+            if (!bytes.Slice(i, size).SequenceEqual(first)) return false;
+        return true;
+    }
+
     public static TensorProto ToProto(HostTensor t)
     {
+        if (OriginalEncoding.TryGetValue(t, out var original) && Decode(original, "tensor").ContentEquals(t))
+            return original.Clone();
         var p = new TensorProto
         {
             Dtype = ShapeTypeConverter.ToProto(t.DType),
@@ -120,16 +178,23 @@ public static class TensorProtoConverter
         };
         if (t.DType == DType.String)
         {
-            foreach (var s in t.Strings!) p.StringVal.Add(ByteString.CopyFrom(s));
+            var strings = t.Strings!;
+            bool same = strings.Length > 1 && strings.All(x => x.AsSpan().SequenceEqual(strings[0]));
+            foreach (var s in same ? strings[..1] : strings) p.StringVal.Add(ByteString.CopyFrom(s));
             return p;
         }
         ReadOnlySpan<byte> bytes = t.Buffer!.Bytes;
-        if (UsesTensorContent(t.DType) && t.NumElements > 1)
+        int n = checked((int)t.NumElements);
+        if (n > 1 && IsUniform(bytes, t.DType.Size()))
+        {
+            bytes = bytes[..t.DType.Size()];
+            n = 1;
+        }
+        else if (UsesTensorContent(t.DType) && n > 1)
         {
             p.TensorContent = ByteString.CopyFrom(bytes);
             return p;
         }
-        int n = checked((int)t.NumElements);
         switch (t.DType)
         {
             case DType.Float: p.FloatVal.AddRange(MemoryMarshal.Cast<byte, float>(bytes).ToArray()); break;

@@ -17,7 +17,7 @@ public static class ProtoText
         NodeDefReflection.Descriptor, GraphReflection.Descriptor, FunctionReflection.Descriptor,
         OpDefReflection.Descriptor, MetaGraphReflection.Descriptor, SaverReflection.Descriptor,
         SavedModelReflection.Descriptor, CheckpointStateReflection.Descriptor, EventReflection.Descriptor,
-        SummaryReflection.Descriptor, VersionsReflection.Descriptor);
+        SummaryReflection.Descriptor, VersionsReflection.Descriptor, ResourceHandleReflection.Descriptor);
 
     /// <summary>Parses text into a new message; <paramref name="source"/> (a file name) prefixes error positions.</summary>
     public static T Parse<T>(byte[] text, string source = "<text>") where T : IMessage<T>, new()
@@ -34,7 +34,11 @@ public static class ProtoText
     public static void Merge(IMessage message, byte[] text, string source = "<text>") =>
         new TextParser(text, source, Registry).ParseInto(message);
 
-    /// <summary>The message in text format, floats spelled as <paramref name="floats"/> says (default: TF's C++ printer).</summary>
+    /// <summary>
+    /// The message in text format, floats spelled as <paramref name="floats"/> says (default: TF's
+    /// C++ printer). Fields unknown to our schemas (kept from binary input, e.g. a TF2
+    /// MetaGraphDef's object_graph_def) are not printed: text output only carries what we model.
+    /// </summary>
     public static string Print(IMessage message, TextFloatStyle floats = TextFloatStyle.Cpp) =>
         new TextPrinter(floats, Registry).Print(message);
 }

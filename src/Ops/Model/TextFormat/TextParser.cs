@@ -72,7 +72,7 @@ internal sealed class TextParser
         if (field.IsMap)
         {
             var map = (IDictionary)field.Accessor.GetValue(message);
-            ParseRepeatedOrSingle(field, () => ParseMapEntry(field, map, depth), messageValued: true);
+            ParseRepeatedOrSingle(field, () => ParseMapEntry(field, map, depth));
             return;
         }
         if (field.FieldType == FieldType.Message || field.FieldType == FieldType.Group)
@@ -80,7 +80,7 @@ internal sealed class TextParser
             if (field.IsRepeated)
             {
                 var list = (IList)field.Accessor.GetValue(message);
-                ParseRepeatedOrSingle(field, () => list.Add(ParseMessageValue(field.MessageType, null, depth)), messageValued: true);
+                ParseRepeatedOrSingle(field, () => list.Add(ParseMessageValue(field.MessageType, null, depth)));
             }
             else
             {
@@ -114,10 +114,10 @@ internal sealed class TextParser
     }
 
     /// <summary>Message-valued fields take an optional ':' and then one value or a [v, v] list.</summary>
-    private void ParseRepeatedOrSingle(FieldDescriptor field, Action parseOne, bool messageValued)
+    private void ParseRepeatedOrSingle(FieldDescriptor field, Action parseOne)
     {
         if (_tok.Current.Is(':')) _tok.Next();
-        if (messageValued && _tok.Current.Is('[') && field.IsRepeated)
+        if (_tok.Current.Is('[') && field.IsRepeated)
         {
             _tok.Next();
             if (_tok.Current.Is(']')) { _tok.Next(); return; }
