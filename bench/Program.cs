@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project bench -- --filter '*'
-// The TorchSharp (libtorch) peer needs ../shared/peers/torchsharp-run to load on this Debian; see bench/README.md.
+// dotnet build -c Release bench/Bench.csproj
+// ../shared/peers/torchsharp-run bench/bin/Release/net10.0 -- dotnet bench/bin/Release/net10.0/Bench.dll --inProcess --filter '*'
+// In-process, so the libtorch copy patched by torchsharp-run is the one loaded (see bench/README.md).
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

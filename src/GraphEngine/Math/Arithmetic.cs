@@ -126,3 +126,55 @@ public sealed partial class Tensor
     public static Tensor operator /(double a, Tensor b) => tf.TrueDiv(a, b, "truediv");
     public static Tensor operator -(Tensor a) => OpBuilder.Unary(MathOps.Neg, a, "Neg");
 }
+
+/// <summary>Gradients of elementwise arithmetic (TF: python/ops/math_grad.py).</summary>
+internal static class ArithmeticGradients
+{
+    public static void Register(GradientRegistry g)
+    {
+        g.Add(MathOps.Add, AddGrad);
+        g.Add(MathOps.AddV2, AddGrad);
+        g.Add(MathOps.Sub, static (op, grads) =>
+        {
+            var (x, y, dz) = (op.inputs[0], op.inputs[1], grads[0]!);
+            if (BroadcastGradients.SameFullShapes(x, y, dz)) return [dz, -dz];
+            var (gx, gy) = BroadcastGradients.Reduce(x, y, dz, dz);
+            return [gx, -gy];
+        });
+        g.Add(MathOps.Mul, static (op, grads) =>
+        {
+            var (x, y, dz) = (op.inputs[0], op.inputs[1], grads[0]!);
+            if (BroadcastGradients.SameFullShapes(x, y, dz))
+                return [OpBuilder.Binary(MathOps.Mul, dz, y, null), OpBuilder.Binary(MathOps.Mul, dz, x, null)];
+            var (gx, gy) = BroadcastGradients.Reduce(x, y, OpBuilder.Binary(MathOps.Mul, dz, y, null), OpBuilder.Binary(MathOps.Mul, x, dz, null));
+            return [gx, gy];
+        });
+        g.Add(MathOps.RealDiv, static (op, grads) =>
+        {
+            var (x, y, dz) = (op.inputs[0], op.inputs[1], grads[0]!);
+            var dx = OpBuilder.Binary(MathOps.RealDiv, dz, y, null);
+            var dy = dz * OpBuilder.Binary(MathOps.RealDiv, OpBuilder.Binary(MathOps.RealDiv, -x, y, null), y, null);
+            var (gx, gy) = BroadcastGradients.Reduce(x, y, dx, dy);
+            return [gx, gy];
+        });
+        g.Add(MathOps.Neg, static (op, grads) => [-grads[0]!]);
+        // TF _SquareGrad: dy · 2x, computed after dy is available.
+        g.Add(MathOps.Square, static (op, grads) =>
+        {
+            var x = op.inputs[0];
+            using (tf.control_dependencies([grads[0]!]))
+            {
+                var two = tf.constant(2, x.dtype.BaseType());
+                return [OpBuilder.Binary(MathOps.Mul, grads[0]!, OpBuilder.Binary(MathOps.Mul, x, two, null), null)];
+            }
+        });
+    }
+
+    private static Tensor?[] AddGrad(Operation op, Tensor?[] grads)
+    {
+        var (x, y, dz) = (op.inputs[0], op.inputs[1], grads[0]!);
+        if (BroadcastGradients.SameFullShapes(x, y, dz)) return [dz, dz];
+        var (gx, gy) = BroadcastGradients.Reduce(x, y, dz, dz);
+        return [gx, gy];
+    }
+}

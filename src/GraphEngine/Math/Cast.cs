@@ -16,3 +16,15 @@ public static partial class tf
         return new OpBuilder(MathOps.Cast, name ?? "Cast").Input(x).Attr("DstT", dtype).Attr("Truncate", false).Build().outputs[0];
     }
 }
+
+/// <summary>TF _CastGrad: gradients pass between differentiable types only; integer casts stop them.</summary>
+internal static class CastGradients
+{
+    public static void Register(GradientRegistry g) => g.Add(MathOps.Cast, static (op, grads) =>
+    {
+        var src = op.inputs[0].dtype.BaseType();
+        var dst = op.outputs[0].dtype.BaseType();
+        if (!src.IsDifferentiable() || !dst.IsDifferentiable()) return [null];
+        return [tf.cast(grads[0]!, src)];
+    });
+}

@@ -17,3 +17,22 @@ public static partial class tf
             .Attr("transpose_a", transpose_a).Attr("transpose_b", transpose_b).Build().outputs[0];
     }
 }
+
+/// <summary>TF _MatMulGrad: each transpose combination picks the product that needs no explicit transpose.</summary>
+internal static class MatMulGradients
+{
+    public static void Register(GradientRegistry g) => g.Add(MathOps.MatMul, static (op, grads) =>
+    {
+        bool ta = op.get_attr("transpose_a").B, tb = op.get_attr("transpose_b").B;
+        var (a, b, grad) = (op.inputs[0], op.inputs[1], grads[0]!);
+        Tensor Mm(Tensor x, Tensor y, bool tx, bool ty) =>
+            new OpBuilder(MathOps.MatMul).Input(x).Input(y).Attr("transpose_a", tx).Attr("transpose_b", ty).Build().outputs[0];
+        return (ta, tb) switch
+        {
+            (false, false) => [Mm(grad, b, false, true), Mm(a, grad, true, false)],
+            (false, true) => [Mm(grad, b, false, false), Mm(grad, a, true, false)],
+            (true, false) => [Mm(b, grad, false, true), Mm(a, grad, false, false)],
+            (true, true) => [Mm(b, grad, true, true), Mm(grad, a, true, true)],
+        };
+    });
+}

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Array;
 using GraphEngine.Ops.Math;
 using GraphEngine.Ops.Model;
 
@@ -45,5 +46,78 @@ public static partial class tf
             _ => throw new InvalidArgumentException($"axis must be an int, an int array or a tensor, got {axis.GetType().Name}."),
         };
         return new OpBuilder(def, scope.Name).Input(x).Input(axes).Attr("keep_dims", keepdims).Build().outputs[0];
+    }
+}
+
+/// <summary>
+/// Gradients of Sum and Mean: the incoming gradient is reshaped to the input's rank with the reduced
+/// axes kept as 1, then tiled back to the input's shape (TF: math_grad.py _SumGrad/_MeanGrad).
+/// With a known rank and constant axes this needs no DynamicStitch: kept dims come from a mask.
+/// </summary>
+internal static class ReductionGradients
+{
+    public static void Register(GradientRegistry g)
+    {
+        g.Add(MathOps.Sum, static (op, grads) => [SumGrad(op, grads[0]!), null]);
+        g.Add(MathOps.Mean, static (op, grads) =>
+        {
+            var sumGrad = SumGrad(op, grads[0]!);
+            var (x, y) = (op.inputs[0], op.outputs[0]);
+            var dtype = sumGrad.dtype.BaseType();
+            Tensor factor;
+            if (x.shape.IsFullyDefined && y.shape.IsFullyDefined)
+            {
+                long n = x.shape.NumElements / Math.Max(y.shape.NumElements, 1);
+                factor = tf.constant(n, dtype);
+            }
+            else
+            {
+                Tensor Size(Tensor t) => new OpBuilder(ArrayOps.Size).Input(t).Attr("out_type", DType.Int32).Build().outputs[0];
+                var denominator = OpBuilder.Binary(MathOps.Maximum, Size(y), tf.constant(1), null);
+                factor = tf.cast(OpBuilder.Binary(MathOps.FloorDiv, Size(x), denominator, null), dtype);
+            }
+            return [OpBuilder.Binary(MathOps.RealDiv, sumGrad, factor, null), null];
+        });
+    }
+
+    private static Tensor SumGrad(Operation op, Tensor grad)
+    {
+        var (keptShape, tiling) = KeptShape(op);
+        var reshaped = new OpBuilder(ArrayOps.Reshape).Input(grad).Input(keptShape).Build().outputs[0];
+        return new OpBuilder(ArrayOps.Tile).Input(reshaped).Input(tiling).Build().outputs[0];
+    }
+
+    /// <summary>
+    /// For a reduction op: the input's shape with reduced axes set to 1 (what keep_dims gives), and
+    /// the tiling that restores the input's shape from it. Needs a known rank and constant axes.
+    /// </summary>
+    internal static (Tensor KeptShape, Tensor Tiling) KeptShape(Operation op)
+    {
+        var x = op.inputs[0];
+        var axesValue = OpBuilder.ConstantValue(op.inputs[1]);
+        if (x.shape.IsFullyDefined && axesValue != null)
+        {
+            int rank = x.shape.Rank;
+            var kept = Enumerable.Repeat(true, rank).ToArray();
+            foreach (var a in axesValue.ToInt64Array()) kept[(int)(a < 0 ? a + rank : a)] = false;
+            var dims = x.shape.ToArray();
+            return (tf.constant(dims.Select((d, i) => kept[i] ? (int)d : 1).ToArray()),
+                    tf.constant(dims.Select((d, i) => kept[i] ? 1 : (int)d).ToArray()));
+        }
+        // TF's reduced_shape uses DynamicStitch; a reduced-axis mask does the same with elementwise ops:
+        // mask[i] = any(i == (axes mod rank)); kept = shape·(1 − mask) + mask; tiling = shape·mask + (1 − mask).
+        var sx = BroadcastGradients.Shape(x);
+        var rankT = new OpBuilder(ArrayOps.Size).Input(sx).Attr("out_type", DType.Int32).Build().outputs[0];
+        var axes = tf.cast(op.inputs[1], DType.Int32);
+        var positive = OpBuilder.Binary(MathOps.FloorMod, OpBuilder.Binary(MathOps.AddV2, axes, rankT, null), rankT, null);
+        var flatAxes = new OpBuilder(ArrayOps.Reshape).Input(positive).Input(tf.constant(new[] { 1, -1 })).Build().outputs[0];
+        var ids = new OpBuilder(ArrayOps.Range).Input(tf.constant(0)).Input(rankT).Input(tf.constant(1)).Build().outputs[0];
+        var column = new OpBuilder(ArrayOps.ExpandDims).Input(ids).Input(tf.constant(1)).Build().outputs[0];
+        var hits = new OpBuilder(MathOps.Any).Input(OpBuilder.Binary(MathOps.Equal, column, flatAxes, null)).Input(tf.constant(1))
+            .Attr("keep_dims", false).Build().outputs[0];
+        var mask = tf.cast(hits, DType.Int32);
+        var inverse = OpBuilder.Binary(MathOps.Sub, tf.constant(1), mask, null);
+        return (OpBuilder.Binary(MathOps.AddV2, OpBuilder.Binary(MathOps.Mul, sx, inverse, null), mask, null),
+                OpBuilder.Binary(MathOps.AddV2, OpBuilder.Binary(MathOps.Mul, sx, mask, null), inverse, null));
     }
 }

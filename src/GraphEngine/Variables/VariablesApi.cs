@@ -55,3 +55,23 @@ public static partial class tf
         return new OpBuilder(Ops.State.StateOps.IsVariableInitialized).Input(variable.AsRefTensor).Build().outputs[0];
     }
 }
+
+public static partial class tf
+{
+    /// <summary>
+    /// A string tensor with the names of the variables not yet initialised in the session that runs it
+    /// (TF1: a boolean mask over the names by IsVariableInitialized).
+    /// </summary>
+    public static Tensor report_uninitialized_variables(IEnumerable<Variable>? var_list = null, string name = "report_uninitialized_variables",
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        using var _ = CallSite.Enter(file, line);
+        var vars = (var_list ?? global_variables().Concat(local_variables())).ToList();
+        using var scope = name_scope(name);
+        if (vars.Count == 0) return constant(Array.Empty<string>(), name: "Const");
+        var initialized = vars.Select(v => is_variable_initialized(v)).ToList();
+        var mask = logical_not(stack(initialized));
+        var names = constant(vars.Select(v => v.op.name).ToArray());
+        return boolean_mask(names, mask);
+    }
+}

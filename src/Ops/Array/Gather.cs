@@ -61,6 +61,9 @@ internal static class GatherKernels
             k.Add(ArrayOps.GatherV2.Name, c => new GatherKernel(c.Attr("batch_dims").I), ("Tparams", t), ("Tindices", DType.Int32));
             k.Add(ArrayOps.GatherV2.Name, c => new GatherKernel(c.Attr("batch_dims").I), ("Tparams", t), ("Tindices", DType.Int64));
         }
+        // Strings too: report_uninitialized_variables gathers variable names.
+        k.Add(ArrayOps.GatherV2.Name, c => new GatherKernel(c.Attr("batch_dims").I), ("Tparams", DType.String), ("Tindices", DType.Int32));
+        k.Add(ArrayOps.GatherV2.Name, c => new GatherKernel(c.Attr("batch_dims").I), ("Tparams", DType.String), ("Tindices", DType.Int64));
     }
 
     /// <summary>
@@ -92,9 +95,20 @@ internal static class GatherKernels
             var pd = p.Dims.ToArray();
             var y = ctx.AllocateOutput(0, [.. pd[..ax], .. indicesTensor.Dims, .. pd[(ax + 1)..]]);
             if (y.NumElements == 0) return;
-            long outer = 1, inner = p.DType.Size();
+            long outer = 1, inner = p.DType == DType.String ? 1 : p.DType.Size();
             for (int i = 0; i < ax; i++) outer *= pd[i];
             for (int i = ax + 1; i < rank; i++) inner *= pd[i];
+            if (p.Strings != null)
+            {
+                long at = 0;
+                for (long o = 0; o < outer; o++)
+                    foreach (var idx in indices)
+                    {
+                        System.Array.Copy(p.Strings, o * n * inner + idx * inner, y.Strings!, at, inner);
+                        at += inner;
+                    }
+                return;
+            }
             var src = p.Buffer!.Bytes;
             var dst = y.Buffer!.Bytes;
             long pos = 0;

@@ -155,6 +155,10 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
     /// <summary>Nodes needed by the roots in a topological order (Kahn over the pruned subgraph).</summary>
     private List<NodeInfo> Order(IEnumerable<string> roots, Dictionary<TensorName, int> fed)
     {
+        // A control dependency on a node whose output is fed is satisfied by the feed (as TF rewires
+        // control edges to the feed), so the node itself need not run.
+        var fedNodes = fed.Keys.Select(k => k.Node).ToHashSet(StringComparer.Ordinal);
+        bool Skipped(TensorName t) => t.IsControl ? fedNodes.Contains(t.Node) : fed.ContainsKey(t);
         var needed = new Dictionary<string, NodeInfo>(StringComparer.Ordinal);
         var stack = new Stack<string>(roots);
         while (stack.Count > 0)
@@ -166,7 +170,7 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
             foreach (var input in info.Node.Input)
             {
                 var t = TensorName.Parse(input);
-                if (!t.IsControl && fed.ContainsKey(t)) continue;
+                if (Skipped(t)) continue;
                 if (graph.Find(t.Node) == null)
                     throw new InvalidArgumentException($"Node '{name}': Unknown input node '{input}'").WithNode(name, info.Node.Op, info.Node.DefinedAt);
                 if (!needed.ContainsKey(t.Node)) stack.Push(t.Node);
@@ -181,7 +185,7 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
             foreach (var input in info.Node.Input)
             {
                 var t = TensorName.Parse(input);
-                if ((!t.IsControl && fed.ContainsKey(t)) || !needed.ContainsKey(t.Node)) continue;
+                if (Skipped(t) || !needed.ContainsKey(t.Node)) continue;
                 count++;
                 if (!consumers.TryGetValue(t.Node, out var list)) consumers[t.Node] = list = [];
                 list.Add(name);

@@ -274,6 +274,20 @@ public sealed class SessionTests
     }
 
     [TestMethod]
+    public void A_feed_satisfies_control_dependencies_on_the_fed_node()
+    {
+        var g = NewGraph(out var scope);
+        using var _ = scope;
+        var p = tf.placeholder(tf.float32, TensorShape.Scalar, name: "p");
+        Tensor y;
+        using (tf.control_dependencies([p])) y = tf.constant(3f) * 2;
+        using var sess = tf.Session();
+        Assert.AreEqual(6f, sess.run(y, (p, 1f)).GetSingle(), "the fed placeholder's kernel does not run");
+        var e = Assert.ThrowsExactly<InvalidArgumentException>(() => sess.run(y));
+        StringAssert.Contains(e.Message, "You must feed a value for placeholder tensor 'p'");
+    }
+
+    [TestMethod]
     public void Buffers_are_reused_across_runs()
     {
         var g = NewGraph(out var scope);

@@ -151,3 +151,24 @@ public sealed class VariableTests
         Assert.AreEqual(2f, sess.run(w).GetSingle(), 1e-4);
     }
 }
+
+[TestClass]
+public sealed class ReportUninitializedTests
+{
+    [TestMethod]
+    public void Reports_the_names_of_uninitialized_variables()
+    {
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        var a = tf.Variable(1f, name: "a");
+        Variable b;
+        using (tf.name_scope("layer")) b = tf.Variable(2f, name: "b");
+        var report = tf.report_uninitialized_variables();
+        using var sess = tf.Session();
+        CollectionAssert.AreEqual(new[] { "a", "layer/b" }, sess.run_strings(report).Select(s => System.Text.Encoding.UTF8.GetString(s)).ToArray());
+        sess.run(a.initializer);
+        CollectionAssert.AreEqual(new[] { "layer/b" }, sess.run_strings(report).Select(s => System.Text.Encoding.UTF8.GetString(s)).ToArray());
+        sess.run(b.initializer);
+        Assert.AreEqual(0, sess.run_strings(report).Length);
+    }
+}

@@ -27,7 +27,7 @@ public sealed class IdentityTests
     public void Identity_of_a_ref_input_reads_the_variable()
     {
         var cell = new Framework.RefCell("v", DType.Float, new TensorShape(2));
-        var node = new Model.NodeDef("v/read", ArrayOps.Identity.Name);
+        var node = new GraphEngine.Ops.Model.NodeDef("v/read", ArrayOps.Identity.Name);
         node.Attr["T"] = DType.Float;
         var kernel = KernelRunner.Kernels.Create(new Framework.OpKernelConstruction(node, ArrayOps.Identity, [DType.FloatRef], [DType.Float]));
         var slots = new Framework.Entry[2];

@@ -39,7 +39,7 @@ public sealed class TensorProtoConverterTests
                 string what = $"{type.Name()} [{string.Join(",", dims)}]";
                 int size = type.Size();
                 var raw = t.Buffer!.Bytes.ToArray();
-                bool uniform = Enumerable.Range(1, Math.Max(0, (int)t.NumElements - 1)).All(i => raw.AsSpan(i * size, size).SequenceEqual(raw.AsSpan(0, size)));
+                bool uniform = Enumerable.Range(1, System.Math.Max(0, (int)t.NumElements - 1)).All(i => raw.AsSpan(i * size, size).SequenceEqual(raw.AsSpan(0, size)));
                 Assert.AreEqual(content && t.NumElements > 1 && !uniform, !p.TensorContent.IsEmpty, what + ": tensor_content used");
                 var back = TensorProtoConverter.ToHostTensor(TensorProto.Parser.ParseFrom(p.ToByteArray()));
                 Assert.IsTrue(t.ContentEquals(back), what + ": round trip");

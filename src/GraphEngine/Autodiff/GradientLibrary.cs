@@ -1,0 +1,29 @@
+namespace GraphEngine;
+
+/// <summary>The one list of gradient families: each family file registers the gradients of its ops.</summary>
+internal static class GradientLibrary
+{
+    public static void RegisterAll(GradientRegistry g)
+    {
+        ArithmeticGradients.Register(g);
+        AggregateGradients.Register(g);
+        MinMaxGradients.Register(g);
+        IntegerDivisionGradients.Register(g);
+        ComparisonGradients.Register(g);
+        LogicalGradients.Register(g);
+        MatMulGradients.Register(g);
+        ReductionGradients.Register(g);
+        Reduction2Gradients.Register(g);
+        SelectGradients.Register(g);
+        CastGradients.Register(g);
+        ActivationGradients.Register(g);
+        ArrayGradients.Register(g);
+        TileGradients.Register(g);
+        PackGradients.Register(g);
+        ExpandSqueezeGradients.Register(g);
+        RangeGradients.Register(g);
+        TransposeGradients.Register(g);
+        GatherGradients.Register(g);
+        NotDifferentiableOps.Register(g);
+    }
+}
