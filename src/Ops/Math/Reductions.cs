@@ -37,30 +37,9 @@ internal sealed class ReductionKernel<T>(bool keepDims, bool mean) : IOpKernel w
     public void Compute(OpKernelContext ctx)
     {
         var x = ctx.Input(0);
-        var axesTensor = ctx.Input(1);
-        if (axesTensor.Rank > 1)
-            throw new InvalidArgumentException($"axes must be a scalar or vector, got shape {axesTensor.Shape}");
-        int rank = x.Rank;
-        Span<bool> reduce = stackalloc bool[rank];
-        foreach (var raw in axesTensor.ToInt64Array())
-        {
-            if (raw < -rank || raw >= rank)
-                throw new InvalidArgumentException($"Invalid reduction dimension ({raw} for input with {rank} dimension(s)");
-            reduce[(int)(raw < 0 ? raw + rank : raw)] = true;
-        }
-        var outDims = new List<long>(rank);
-        for (int i = 0; i < rank; i++)
-        {
-            if (!reduce[i]) outDims.Add(x.Dims[i]);
-            else if (keepDims) outDims.Add(1);
-        }
-        // No axis to reduce: TF forwards the input unchanged (same buffer).
-        if (!reduce.Contains(true))
-        {
-            ctx.SetOutput(0, x.Dims.SequenceEqual(outDims.ToArray()) ? x : x.Reshaped(outDims.ToArray()));
-            return;
-        }
-        var y = ctx.AllocateOutput(0, outDims.ToArray());
+        Span<bool> reduce = stackalloc bool[x.Rank];
+        if (ReductionAxes.Prepare(ctx, keepDims, reduce) is not { } outDims) return;
+        var y = ctx.AllocateOutput(0, outDims);
         if (mean) Reduce.Mean(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
         else Reduce.Sum(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
     }
@@ -81,5 +60,40 @@ internal static class ReductionKernels
     {
         k.Add(MathOps.Sum, t, c => new ReductionKernel<T>(c.Attr("keep_dims").B, mean: false));
         k.Add(MathOps.Mean, t, c => new ReductionKernel<T>(c.Attr("keep_dims").B, mean: true));
+    }
+}
+
+/// <summary>What every reduction kernel does before reducing: read and check the axes, compute the output dims.</summary>
+internal static class ReductionAxes
+{
+    /// <summary>
+    /// Marks the reduced axes of input 0 (axes from input 1) in <paramref name="reduce"/> and returns the
+    /// output dims, or null after forwarding the input when there is nothing to reduce (as TF does).
+    /// </summary>
+    public static long[]? Prepare(OpKernelContext ctx, bool keepDims, Span<bool> reduce)
+    {
+        var x = ctx.Input(0);
+        var axesTensor = ctx.Input(1);
+        if (axesTensor.Rank > 1)
+            throw new InvalidArgumentException($"axes must be a scalar or vector, got shape {axesTensor.Shape}");
+        int rank = x.Rank;
+        foreach (var raw in axesTensor.ToInt64Array())
+        {
+            if (raw < -rank || raw >= rank)
+                throw new InvalidArgumentException($"Invalid reduction dimension ({raw} for input with {rank} dimension(s)");
+            reduce[(int)(raw < 0 ? raw + rank : raw)] = true;
+        }
+        var outDims = new List<long>(rank);
+        for (int i = 0; i < rank; i++)
+        {
+            if (!reduce[i]) outDims.Add(x.Dims[i]);
+            else if (keepDims) outDims.Add(1);
+        }
+        if (!reduce.Contains(true))
+        {
+            ctx.SetOutput(0, x.Dims.SequenceEqual(outDims.ToArray()) ? x : x.Reshaped(outDims.ToArray()));
+            return null;
+        }
+        return outDims.ToArray();
     }
 }

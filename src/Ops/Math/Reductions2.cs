@@ -89,30 +89,9 @@ internal sealed class GenericReductionKernel<T, TOp>(bool keepDims) : IOpKernel 
     public void Compute(OpKernelContext ctx)
     {
         var x = ctx.Input(0);
-        var axesTensor = ctx.Input(1);
-        if (axesTensor.Rank > 1)
-            throw new InvalidArgumentException($"axes must be a scalar or vector, got shape {axesTensor.Shape}");
-        int rank = x.Rank;
-        Span<bool> reduce = stackalloc bool[rank];
-        foreach (var raw in axesTensor.ToInt64Array())
-        {
-            if (raw < -rank || raw >= rank)
-                throw new InvalidArgumentException($"Invalid reduction dimension ({raw} for input with {rank} dimension(s)");
-            reduce[(int)(raw < 0 ? raw + rank : raw)] = true;
-        }
-        var outDims = new List<long>(rank);
-        for (int i = 0; i < rank; i++)
-        {
-            if (!reduce[i]) outDims.Add(x.Dims[i]);
-            else if (keepDims) outDims.Add(1);
-        }
-        // No axis to reduce: TF forwards the input unchanged (same buffer).
-        if (!reduce.Contains(true))
-        {
-            ctx.SetOutput(0, x.Dims.SequenceEqual(outDims.ToArray()) ? x : x.Reshaped(outDims.ToArray()));
-            return;
-        }
-        var y = ctx.AllocateOutput(0, outDims.ToArray());
+        Span<bool> reduce = stackalloc bool[x.Rank];
+        if (ReductionAxes.Prepare(ctx, keepDims, reduce) is not { } outDims) return;
+        var y = ctx.AllocateOutput(0, outDims);
         ReduceGeneric.Run<T, TOp>(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
     }
 }
