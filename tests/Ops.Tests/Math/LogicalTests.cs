@@ -23,7 +23,7 @@ public sealed class LogicalTests
         var z = KernelRunner.Run1(MathOps.LogicalAnd, [col, row]);
         CollectionAssert.AreEqual(new long[] { 2, 3 }, z.Dims.ToArray());
         CollectionAssert.AreEqual(new[] { true, false, true, false, false, false }, z.ToArray<bool>());
-        var o = KernelRunner.Run1(MathOps.LogicalOr, [B([false], []), row]);
+        var o = KernelRunner.Run1(MathOps.LogicalOr, [HostTensor.Scalar(false), row]);
         CollectionAssert.AreEqual(row.ToArray<bool>(), o.ToArray<bool>());
     }
 
