@@ -56,3 +56,29 @@ public sealed class AggregatesTests
         Assert.IsTrue(MathOps.AddN.IsAggregate && MathOps.AddN.IsCommutative);
     }
 }
+
+[TestClass]
+public sealed class AddNForwardingTests
+{
+    /// <summary>With input 1 forwardable (last use, sole holder), the sum lands in its buffer.</summary>
+    [TestMethod]
+    public void AddN_accumulates_into_a_forwardable_input()
+    {
+        var op = MathOps.AddN;
+        var node = new GraphEngine.Ops.Model.NodeDef("sum", op.Name);
+        node.Attr["T"] = AttrValue.Of(DType.Float);
+        node.Attr["N"] = AttrValue.Of(3L);
+        var inTypes = op.ResolveTypes(op.InputArgs, node.Attr, node.Name);
+        var outTypes = op.ResolveTypes(op.OutputArgs, node.Attr, node.Name);
+        var kernel = KernelRunner.Kernels.Create(new GraphEngine.Ops.Framework.OpKernelConstruction(node, op, inTypes, outTypes));
+        var inputs = new[] { Tn.F([1, 2, 3]), Tn.F([10, 20, 30]), Tn.F([100, 200, 300]) };
+        var slots = new GraphEngine.Ops.Framework.Entry[4];
+        for (int i = 0; i < 3; i++) { slots[i].Tensor = inputs[i]; inputs[i].Buffer!.Retain(); }
+        var ctx = new GraphEngine.Ops.Framework.OpKernelContext(null!) { ForwardableInputs = [false, true, false] };
+        ctx.Bind(node, slots, [0, 1, 2], 3, inTypes, outTypes);
+        kernel.Compute(ctx);
+        Assert.AreSame(inputs[1], slots[3].Tensor);
+        CollectionAssert.AreEqual(new float[] { 111, 222, 333 }, slots[3].Tensor!.ToArray<float>());
+        CollectionAssert.AreEqual(new float[] { 1, 2, 3 }, inputs[0].ToArray<float>());
+    }
+}
