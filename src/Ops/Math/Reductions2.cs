@@ -98,7 +98,8 @@ internal sealed class GenericReductionKernel<T, TOp>(bool keepDims) : IOpKernel 
 
 /// <summary>
 /// ArgMax/ArgMin over one axis: the index of the first extreme value (ties go to the smaller
-/// index). A NaN wins over every number, so a row with NaN reports the first NaN.
+/// index). A NaN wins over every number, so a row with NaN reports the first NaN (NumPy's rule;
+/// TF does not specify its CPU result for NaN).
 /// </summary>
 internal sealed class ArgKernel<T, TOut>(bool max) : IOpKernel where T : unmanaged, INumber<T> where TOut : unmanaged, INumber<TOut>
 {
