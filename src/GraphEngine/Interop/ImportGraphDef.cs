@@ -172,13 +172,13 @@ internal static class GraphImporter
             var inputTypes = opDef.ResolveTypes(opDef.InputArgs, node.Attr, node.Name);
             if (inputTypes.Length != inputs.Count)
                 throw new InvalidArgumentException(
-                    $"NodeDef expected inputs '{string.Join(", ", inputTypes.Select(d => d.Name()))}' do not match {inputs.Count} inputs specified; Op<name={opDef.Name}>; NodeDef: {src.Name}");
-            for (int i = 0; i < inputs.Count; i++) CheckInputType(src, i, inputs[i], inputTypes[i]);
+                    $"NodeDef expected inputs '{string.Join(", ", inputTypes.Select(d => d.Name()))}' do not match {inputs.Count} inputs specified; Op<name={opDef.Name}>; NodeDef: {node.Name}");
+            for (int i = 0; i < inputs.Count; i++) CheckInputType(node, i, inputs[i], inputTypes[i]);
             outputTypes = opDef.ResolveTypes(opDef.OutputArgs, node.Attr, node.Name);
         }
         catch (GraphEngineException e)
         {
-            throw e.WithNode(src.Name, src.Op, null);
+            throw e.WithNode(node.Name, src.Op, null);
         }
         var shapes = InferShapes(opDef, node, inputs, outputTypes);
         return new Operation(graph, node, opDef, inputs.ToArray(), controls, outputTypes, shapes, graph.NextOpId + created.Count);
