@@ -99,6 +99,24 @@ public sealed class ImportGraphDefTests
     }
 
     [TestMethod]
+    public void Placeholder_shapes_follow_the_producer_rule()
+    {
+        const string Nodes = "node { name: 'a' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } attr { key: 'shape' value { shape {} } } }\n" +
+            "node { name: 'b' op: 'Placeholder' attr { key: 'dtype' value { type: DT_FLOAT } } }\n";
+        var g = new GraphEngine.Graph();
+        using var gd = g.as_default();
+        tf.import_graph_def(GraphDefIO.ParseText(Nodes + "versions { producer: 21 }"), name: "old");
+        tf.import_graph_def(GraphDefIO.ParseText(Nodes + "versions { producer: 22 }"), name: "new");
+        Assert.IsFalse(g.get_tensor_by_name("old/a:0").shape.HasRank, "producer 21: empty shape is unknown");
+        Assert.AreEqual(0, g.get_tensor_by_name("new/a:0").shape.Rank, "producer 22: empty shape is a scalar");
+        Assert.IsFalse(g.get_tensor_by_name("old/b:0").shape.HasRank, "no shape attr: unknown");
+        Assert.IsFalse(g.get_tensor_by_name("new/b:0").shape.HasRank);
+        using var sess = tf.Session(g);
+        CollectionAssert.AreEqual(new float[] { 1, 2 }, sess.run("old/a:0", ("old/a:0", new float[] { 1, 2 }))!.ToArray<float>());
+        Assert.ThrowsExactly<InvalidArgumentException>(() => sess.run("new/a:0", ("new/a:0", new float[] { 1, 2 })));
+    }
+
+    [TestMethod]
     public void Errors_are_typed_and_name_the_node()
     {
         var g = new GraphEngine.Graph();

@@ -21,6 +21,9 @@ public sealed class SavedModelTests
         CollectionAssert.AreEqual(new[] { 3.5f, 4.0f, 5.5f }, sess.run("y2:0", ("x:0", x))!.ToArray<float>());
         var x2 = meta.SignatureDef["regress_x2_to_y3"];
         CollectionAssert.AreEqual(new[] { 3.5f, 4.0f, 5.5f }, sess.run(x2.Outputs["outputs"].Name, (x2.Inputs["inputs"].Name, x))!.ToArray<float>());
+        // ParseExample is imported from the meta graph's op list but has no kernel here: running it is Unimplemented.
+        var parse = Assert.ThrowsExactly<UnimplementedException>(() => sess.run("y:0"));
+        StringAssert.Contains(parse.Message, "ParseExample");
     }
 
     [TestMethod]
