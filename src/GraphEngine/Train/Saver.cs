@@ -141,8 +141,6 @@ public sealed class Saver
     public string save(Session sess, string save_path, object? global_step = null, string latest_filename = "checkpoint",
         bool write_meta_graph = true, bool write_state = true)
     {
-        // write_meta_graph: GraphEngine has no MetaGraphDef exporter yet, so no .meta is written.
-        _ = write_meta_graph;
         if (sess.graph != _graph)
             throw new InvalidArgumentException("The session's graph is not the graph this Saver was built in.");
         string prefix = global_step switch
@@ -161,6 +159,8 @@ public sealed class Saver
         var fed = HostTensor.FromStrings([Encoding.UTF8.GetBytes(prefix)], []);
         var result = sess.Runtime.Run([(saver_def.FilenameTensorName, fed)], [saver_def.SaveTensorName], []);
         var written = Encoding.UTF8.GetString(result[0].Strings![0]);
+        // The .meta is written before the state file (TF writes it after), so a state file never names a checkpoint whose .meta is still missing.
+        if (write_meta_graph) MetaGraphWriter.Write(_graph, saver_def, written + ".meta");
         if (write_state)
         {
             RecordLastCheckpoint(written);

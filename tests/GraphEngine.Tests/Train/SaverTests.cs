@@ -258,4 +258,33 @@ public sealed class SaverTests
         tf.Variable(1f, name: "v");
         Assert.ThrowsExactly<UnimplementedException>(() => tf.train.Saver(sharded: true));
     }
+
+    [TestMethod]
+    public void Save_writes_a_meta_graph_the_runtime_can_restore_from()
+    {
+        var (g, f, _, _, _, _) = Model(scale: 3);
+        Saver saver;
+        using (g.as_default()) saver = tf.train.Saver();
+        string prefix;
+        using (var sess = new GraphEngine.Session(g))
+        {
+            using (g.as_default()) sess.run(tf.global_variables_initializer());
+            prefix = saver.save(sess, Path.Combine(_dir, "model.ckpt"));
+        }
+        var meta = Ops.Model.Serialization.ProtoFile.ReadBinary<Ops.Proto.MetaGraphDef>(prefix + ".meta");
+        Assert.AreEqual(saver.saver_def, meta.SaverDef);
+        Assert.IsTrue(meta.MetaInfoDef.StrippedOpList.Op.Any(o => o.Name == "RestoreV2"));
+        // TF 1.3 wrote the first three VariableDef fields exactly like this (mnist-softmax-tf1.3 .meta).
+        var fDef = meta.CollectionDef["variables"].BytesList.Value[0].ToByteArray();
+        CollectionAssert.AreEqual("\n\u0003f:0\u0012\bf/Assign\u001a\bf/read:0"u8.ToArray(), fDef[..25]);
+        Assert.AreEqual(5, meta.CollectionDef["trainable_variables"].BytesList.Value.Count);
+
+        // Only the runtime: import the GraphDef, restore through the SaverDef's names, read f.
+        var graphDef = Ops.Model.Serialization.GraphDefConverter.ToGraphDef(meta.GraphDef);
+        using var runtime = new Runtime.DirectSession(graphDef);
+        var fed = HostTensor.FromStrings([System.Text.Encoding.UTF8.GetBytes(prefix)], []);
+        runtime.Run([(meta.SaverDef.FilenameTensorName, fed)], [], [meta.SaverDef.RestoreOpName]);
+        CollectionAssert.AreEqual(new[] { 3f, 2f, 3f, 4f }, runtime.Run([], ["f:0"], [])[0].ToArray<float>());
+        _ = f;
+    }
 }
