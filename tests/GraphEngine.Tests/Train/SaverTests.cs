@@ -287,4 +287,25 @@ public sealed class SaverTests
         CollectionAssert.AreEqual(new[] { 3f, 2f, 3f, 4f }, runtime.Run([], ["f:0"], [])[0].ToArray<float>());
         _ = f;
     }
+
+    [TestMethod]
+    public void Global_step_may_be_a_variable_and_write_meta_graph_false_skips_the_meta()
+    {
+        var g = new GraphEngine.Graph();
+        Variable step;
+        Saver saver;
+        using (g.as_default())
+        {
+            step = tf.Variable(1234L, trainable: false, name: "global_step");
+            saver = tf.train.Saver();
+        }
+        using var sess = new GraphEngine.Session(g);
+        using (g.as_default()) sess.run(tf.global_variables_initializer());
+        var prefix = saver.save(sess, Path.Combine(_dir, "m"), global_step: step, write_meta_graph: false);
+        Assert.AreEqual(Path.Combine(_dir, "m-1234"), prefix);
+        Assert.IsFalse(File.Exists(prefix + ".meta"));
+        Assert.AreEqual(1234L, tf.train.load_variable(prefix, "global_step").GetInt64());
+        var noParent = Assert.ThrowsExactly<NotFoundException>(() => saver.save(sess, Path.Combine(_dir, "missing", "m")));
+        StringAssert.Contains(noParent.Message, "Parent directory of");
+    }
 }
