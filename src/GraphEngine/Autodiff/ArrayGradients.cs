@@ -27,5 +27,5 @@ internal static class NotDifferentiableOps
         ArrayOps.Placeholder, ArrayOps.Const, ControlFlowOps.NoOp,
         RandomOps.RandomStandardNormal, RandomOps.TruncatedNormal, RandomOps.RandomUniform,
         StateOps.VariableV2, StateOps.Variable, StateOps.Assign, StateOps.AssignAdd, StateOps.AssignSub, StateOps.IsVariableInitialized,
-        Ops.Training.TrainingOps.ApplyGradientDescent);
+        Ops.Training.TrainingOps.ApplyGradientDescent, Ops.Io.IoOps.SaveV2, Ops.Io.IoOps.RestoreV2, Ops.Io.IoOps.MergeV2Checkpoints);
 }

@@ -160,7 +160,7 @@ public sealed class Saver
         var result = sess.Runtime.Run([(saver_def.FilenameTensorName, fed)], [saver_def.SaveTensorName], []);
         var written = Encoding.UTF8.GetString(result[0].Strings![0]);
         // The .meta is written before the state file (TF writes it after), so a state file never names a checkpoint whose .meta is still missing.
-        if (write_meta_graph) MetaGraphWriter.Write(_graph, saver_def, written + ".meta");
+        if (write_meta_graph) MetaGraphIO.Export(_graph, written + ".meta", null, asText: false, saver_def, clearDevices: false);
         if (write_state)
         {
             RecordLastCheckpoint(written);
