@@ -91,13 +91,19 @@ internal sealed record PoolParams(ConvParams Conv, long KH, long KW)
 {
     public static PoolParams Read(Func<string, AttrValue> attr, Func<string, bool> has, string what)
     {
-        var conv = ConvParams.Read(attr, has, what, hasDilations: false);
         var ksize = attr("ksize").ListI;
         if (ksize.Length != 4)
             throw new InvalidArgumentException($"{what} requires the ksize attribute to contain 4 values, but got: {ksize.Length}");
-        int h = conv.HIndex, c = conv.CIndex;
-        if (ksize[0] != 1 || ksize[c] != 1)
-            throw new UnimplementedException("Pooling is not yet supported on the batch or depth dimension.");
+        var strides = attr("strides").ListI;
+        bool nchw = has("data_format") && attr("data_format").S == "NCHW";
+        int c = nchw ? 1 : 3;
+        // TF's messages for windows over the batch; depth windows are TF's depthwise max pooling, not built here.
+        if (ksize[0] != 1 || (strides.Length == 4 && strides[0] != 1))
+            throw new InvalidArgumentException("Pooling is not yet supported on the batch dimension.");
+        if (ksize[c] != 1 || (strides.Length == 4 && strides[c] != 1))
+            throw new UnimplementedException($"{what} over the depth dimension (depthwise pooling) is not implemented.");
+        var conv = ConvParams.Read(attr, has, what, hasDilations: false);
+        int h = conv.HIndex;
         if (ksize[h] < 1 || ksize[h + 1] < 1)
             throw new InvalidArgumentException("Sliding window ksize field must specify 4 dimensions and be positive");
         return new PoolParams(conv, ksize[h], ksize[h + 1]);
