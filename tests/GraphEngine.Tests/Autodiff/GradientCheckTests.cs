@@ -13,7 +13,8 @@ public sealed class GradientCheckTests
 {
     private const double Tolerance = 1e-6;
 
-    public sealed record Case(string OpType, string Name, Func<Tensor[], Tensor> F, long[][] Shapes, double[][]? Inits = null, double Delta = 1e-6)
+    public sealed record Case(string OpType, string Name, Func<Tensor[], Tensor> F, long[][] Shapes, double[][]? Inits = null, double Delta = 1e-6,
+        double Tol = Tolerance)
     {
         public override string ToString() => $"{OpType}: {Name}";
     }
@@ -71,7 +72,16 @@ public sealed class GradientCheckTests
         new("Transpose", "3-d perm", x => tf.transpose(x[0], new[] { 2, 0, 1 }), [[2, 3, 2]]),
         new("ConcatV2", "axis 1", x => tf.concat([x[0], x[1]], 1), [[2, 1], [2, 3]]),
         new("GatherV2", "repeated indices", x => tf.gather(x[0], new[] { 2, 0, 2 }), [[3, 2]]),
+        .. Nn.ConvTests.GradientCases,
+        .. Nn.PoolingTests.GradientCases,
+        .. Nn.BatchNormTests.GradientCases,
     ];
+
+    /// <summary>
+    /// Ops whose registered gradient throws UnimplementedException naming the op (a stated gap, not a
+    /// silent zero); each has a test that the throw happens.
+    /// </summary>
+    private static readonly string[] StatedGaps = ["FusedBatchNormGradV3"];
 
     public static IEnumerable<object[]> CaseData => Cases.Select(c => new object[] { c });
 
@@ -82,13 +92,13 @@ public sealed class GradientCheckTests
     public void Gradient_matches_central_differences(Case c)
     {
         double error = GradientChecker.ComputeGradientError(c.F, c.Shapes, c.Inits, c.Delta);
-        Assert.IsLessThan(Tolerance, error, $"{c}: max |symbolic − numeric| = {error}");
+        Assert.IsLessThan(c.Tol, error, $"{c}: max |symbolic − numeric| = {error}");
     }
 
     [TestMethod]
     public void Every_differentiable_op_has_a_gradient_check()
     {
-        var covered = Cases.Select(c => c.OpType).ToHashSet();
+        var covered = Cases.Select(c => c.OpType).Concat(StatedGaps).ToHashSet();
         var missing = GradientRegistry.Default.DifferentiableOps.Where(op => !covered.Contains(op)).OrderBy(s => s).ToList();
         Assert.AreEqual(0, missing.Count, "differentiable ops without a numeric gradient check: " + string.Join(", ", missing));
     }
