@@ -86,8 +86,8 @@ public sealed class ConvTests
     [TestMethod]
     public void Batches_larger_than_one_im2col_chunk_accumulate_correctly()
     {
-        // 9 images of 32×32×64 with a 3×3 window: the col matrix exceeds one chunk (2^22 elements).
-        int n = 9, h = 32, w = 32, c = 64, oc = 3;
+        // 5 images of 40×40×64 with a 3×3 window: the col matrix (5·1600·576 elements) exceeds one chunk (2^22).
+        int n = 5, h = 40, w = 40, c = 64, oc = 1;
         var x = new Img(Random(4, n * h * w * c), n, h, w, c, false);
         var f = Random(5, 9 * c * oc);
         var attrs = Attrs(false, "SAME", (1, 1));

@@ -118,26 +118,41 @@ public static class Conv2d
     /// <summary>Rows of the col matrix for images [n0, n0+nb): row (n,oh,ow), column (kh,kw,c); padding reads as 0.</summary>
     public static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> col, in ConvGeometry g, int n0, int nb) where T : unmanaged, INumber<T>
     {
-        int c = g.C, k = g.PatchSize;
-        long row = 0;
+        int c = g.C, k = g.PatchSize, rowLen = g.W * c;
+        // Narrow channel counts (LeNet's first layer has 1) copy element by element: a span copy per
+        // tap would cost more than the data it moves.
+        bool narrow = c < 8;
+        int at = 0;
         for (int n = n0; n < n0 + nb; n++)
         {
-            var img = x.Slice(n * g.H * g.W * c, g.H * g.W * c);
+            var img = x.Slice(n * g.H * rowLen, g.H * rowLen);
             for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++, row++)
+                for (int ow = 0; ow < g.OW; ow++, at += k)
                 {
-                    var dst = col.Slice((int)(row * k), k);
-                    int q = 0;
+                    int q = at;
+                    int iw0 = ow * g.SW - g.PadLeft;
                     for (int kh = 0; kh < g.KH; kh++)
                     {
                         int ih = oh * g.SH - g.PadTop + kh * g.DH;
-                        for (int kw = 0; kw < g.KW; kw++, q += c)
+                        if ((uint)ih >= (uint)g.H)
                         {
-                            int iw = ow * g.SW - g.PadLeft + kw * g.DW;
-                            if ((uint)ih < (uint)g.H && (uint)iw < (uint)g.W)
-                                img.Slice((ih * g.W + iw) * c, c).CopyTo(dst.Slice(q, c));
-                            else
-                                dst.Slice(q, c).Clear();
+                            col.Slice(q, g.KW * c).Clear();
+                            q += g.KW * c;
+                            continue;
+                        }
+                        int rowBase = ih * rowLen;
+                        for (int kw = 0, iw = iw0; kw < g.KW; kw++, iw += g.DW, q += c)
+                        {
+                            if ((uint)iw >= (uint)g.W)
+                            {
+                                for (int i = 0; i < c; i++) col[q + i] = T.Zero;
+                            }
+                            else if (narrow)
+                            {
+                                int src = rowBase + iw * c;
+                                for (int i = 0; i < c; i++) col[q + i] = img[src + i];
+                            }
+                            else img.Slice(rowBase + iw * c, c).CopyTo(col.Slice(q, c));
                         }
                     }
                 }
@@ -147,26 +162,30 @@ public static class Conv2d
     /// <summary>Adds each col row back onto the input pixels it was read from (the transpose of <see cref="Im2Col{T}"/>).</summary>
     public static void Col2Im<T>(ReadOnlySpan<T> col, Span<T> dx, in ConvGeometry g, int n0, int nb) where T : unmanaged, INumber<T>
     {
-        int c = g.C, k = g.PatchSize;
-        long row = 0;
+        int c = g.C, k = g.PatchSize, rowLen = g.W * c;
+        int at = 0;
         for (int n = n0; n < n0 + nb; n++)
         {
-            var img = dx.Slice(n * g.H * g.W * c, g.H * g.W * c);
+            var img = dx.Slice(n * g.H * rowLen, g.H * rowLen);
             for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++, row++)
+                for (int ow = 0; ow < g.OW; ow++, at += k)
                 {
-                    var src = col.Slice((int)(row * k), k);
-                    int q = 0;
+                    int q = at;
+                    int iw0 = ow * g.SW - g.PadLeft;
                     for (int kh = 0; kh < g.KH; kh++)
                     {
                         int ih = oh * g.SH - g.PadTop + kh * g.DH;
-                        for (int kw = 0; kw < g.KW; kw++, q += c)
+                        if ((uint)ih >= (uint)g.H)
                         {
-                            int iw = ow * g.SW - g.PadLeft + kw * g.DW;
-                            if ((uint)ih >= (uint)g.H || (uint)iw >= (uint)g.W) continue;
-                            var d = img.Slice((ih * g.W + iw) * c, c);
-                            var s = src.Slice(q, c);
-                            for (int i = 0; i < c; i++) d[i] += s[i];
+                            q += g.KW * c;
+                            continue;
+                        }
+                        int rowBase = ih * rowLen;
+                        for (int kw = 0, iw = iw0; kw < g.KW; kw++, iw += g.DW, q += c)
+                        {
+                            if ((uint)iw >= (uint)g.W) continue;
+                            int dst = rowBase + iw * c;
+                            for (int i = 0; i < c; i++) img[dst + i] += col[q + i];
                         }
                     }
                 }
