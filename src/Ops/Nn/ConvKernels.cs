@@ -99,11 +99,12 @@ internal sealed class Conv2DKernel<T>(OpKernelConstruction c, bool depthwise) : 
         long outDepth = depthwise ? g.C * f.Dims[3] : f.Dims[3];
         var y = ctx.AllocateOutput(0, _p.Join(g.N, g.OH, g.OW, outDepth));
         if (y.NumElements == 0) return;
-        var xs = LayoutScratch.ToNhwc<T>(x, _p.Nchw, out _);
+        var xs = LayoutScratch.ToNhwc<T>(x, _p.Nchw, out var xScratch);
         var ys = LayoutScratch.OutputNhwc<T>(y, _p.Nchw, out var scratch);
         if (depthwise) Depthwise.Forward(xs, f.AsReadOnlySpan<T>(), ys, g, (int)f.Dims[3]);
         else Conv2d.Forward(xs, f.AsReadOnlySpan<T>(), ys, g, (int)outDepth);
         LayoutScratch.Finish(y, scratch);
+        LayoutScratch.Return(xScratch);
     }
 }
 
@@ -130,11 +131,12 @@ internal sealed class Conv2DBackpropInputKernel<T>(OpKernelConstruction c, bool 
         ConvKernels.CheckOutBackprop(_op, _p, g, outDepth, dy);
         var dx = ctx.AllocateOutput(0, sizes);
         if (dx.NumElements == 0) return;
-        var dys = LayoutScratch.ToNhwc<T>(dy, _p.Nchw, out _);
+        var dys = LayoutScratch.ToNhwc<T>(dy, _p.Nchw, out var dyScratch);
         var dxs = LayoutScratch.OutputNhwc<T>(dx, _p.Nchw, out var scratch);
         if (depthwise) Depthwise.BackwardInput(f.AsReadOnlySpan<T>(), dys, dxs, g, (int)f.Dims[3]);
         else Conv2d.BackwardInput(f.AsReadOnlySpan<T>(), dys, dxs, g, (int)outDepth);
         LayoutScratch.Finish(dx, scratch);
+        LayoutScratch.Return(dyScratch);
     }
 }
 
@@ -158,9 +160,11 @@ internal sealed class Conv2DBackpropFilterKernel<T>(OpKernelConstruction c, bool
         ConvKernels.CheckOutBackprop(_op, _p, g, outDepth, dy);
         var df = ctx.AllocateOutput(0, sizes);
         if (df.NumElements == 0) return;
-        var xs = LayoutScratch.ToNhwc<T>(x, _p.Nchw, out _);
-        var dys = LayoutScratch.ToNhwc<T>(dy, _p.Nchw, out _);
+        var xs = LayoutScratch.ToNhwc<T>(x, _p.Nchw, out var xScratch);
+        var dys = LayoutScratch.ToNhwc<T>(dy, _p.Nchw, out var dyScratch);
         if (depthwise) Depthwise.BackwardFilter(xs, dys, df.AsSpan<T>(), g, (int)sizes[3]);
         else Conv2d.BackwardFilter(xs, dys, df.AsSpan<T>(), g, (int)outDepth);
+        LayoutScratch.Return(xScratch);
+        LayoutScratch.Return(dyScratch);
     }
 }

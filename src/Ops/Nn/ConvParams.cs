@@ -1,3 +1,4 @@
+using System.Buffers;
 using GraphEngine.Ops.Compute;
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Framework;
@@ -78,7 +79,11 @@ internal sealed record ConvParams(string Op, bool Nchw, bool Same, long StrideH,
         ConvGeometry.Create(n, h, w, c, kh, kw, StrideH, StrideW, DilationH, DilationW, Same);
 }
 
-/// <summary>NCHW tensors go through NHWC scratch copies so one NHWC kernel serves both layouts.</summary>
+/// <summary>
+/// NCHW tensors go through NHWC scratch copies so one NHWC kernel serves both layouts. Scratch is
+/// rented from the shared pool and handed back by <see cref="Finish{T}"/> / <see cref="Return{T}"/>
+/// (a kernel that throws midway just leaves it to the GC).
+/// </summary>
 internal static class LayoutScratch
 {
     /// <summary>The input's data in NHWC order: the tensor's own span for NHWC, a transposed copy for NCHW.</summary>
@@ -87,23 +92,37 @@ internal static class LayoutScratch
         scratch = null;
         if (!nchw) return t.AsReadOnlySpan<T>();
         var d = t.Dims;
-        scratch = new T[t.NumElements];
-        Layout.NchwToNhwc(t.AsReadOnlySpan<T>(), scratch, (int)d[0], (int)d[1], (int)d[2], (int)d[3]);
-        return scratch;
+        int n = checked((int)t.NumElements);
+        scratch = ArrayPool<T>.Shared.Rent(n);
+        Layout.NchwToNhwc(t.AsReadOnlySpan<T>(), scratch.AsSpan(0, n), (int)d[0], (int)d[1], (int)d[2], (int)d[3]);
+        return scratch.AsSpan(0, n);
     }
 
     /// <summary>Where a kernel writes an NHWC result: the output itself for NHWC, scratch to transpose later for NCHW.</summary>
     public static Span<T> OutputNhwc<T>(HostTensor output, bool nchw, out T[]? scratch) where T : unmanaged
     {
-        scratch = nchw ? new T[output.NumElements] : null;
-        return scratch ?? output.AsSpan<T>();
+        if (!nchw)
+        {
+            scratch = null;
+            return output.AsSpan<T>();
+        }
+        int n = checked((int)output.NumElements);
+        scratch = ArrayPool<T>.Shared.Rent(n);
+        return scratch.AsSpan(0, n);
     }
 
-    /// <summary>Moves an NHWC scratch result into the NCHW output.</summary>
+    /// <summary>Moves an NHWC scratch result into the NCHW output and returns the scratch.</summary>
     public static void Finish<T>(HostTensor output, T[]? scratch) where T : unmanaged
     {
         if (scratch == null) return;
         var d = output.Dims;
-        Layout.NhwcToNchw<T>(scratch, output.AsSpan<T>(), (int)d[0], (int)d[1], (int)d[2], (int)d[3]);
+        Layout.NhwcToNchw<T>(scratch.AsSpan(0, (int)output.NumElements), output.AsSpan<T>(), (int)d[0], (int)d[1], (int)d[2], (int)d[3]);
+        ArrayPool<T>.Shared.Return(scratch);
+    }
+
+    /// <summary>Hands input scratch back to the pool.</summary>
+    public static void Return<T>(T[]? scratch) where T : unmanaged
+    {
+        if (scratch != null) ArrayPool<T>.Shared.Return(scratch);
     }
 }

@@ -152,11 +152,12 @@ internal sealed class PoolKernel<T>(OpKernelConstruction c, bool max) : IOpKerne
         var g = _p.Geometry(x.Dims);
         var y = ctx.AllocateOutput(0, _p.Conv.Join(g.N, g.OH, g.OW, g.C));
         if (y.NumElements == 0) return;
-        var xs = LayoutScratch.ToNhwc<T>(x, _p.Conv.Nchw, out _);
+        var xs = LayoutScratch.ToNhwc<T>(x, _p.Conv.Nchw, out var xScratch);
         var ys = LayoutScratch.OutputNhwc<T>(y, _p.Conv.Nchw, out var scratch);
         if (max) Pooling.MaxForward(xs, ys, g);
         else Pooling.AvgForward(xs, ys, g);
         LayoutScratch.Finish(y, scratch);
+        LayoutScratch.Return(xScratch);
     }
 }
 
@@ -182,12 +183,14 @@ internal sealed class MaxPoolGradKernel<T>(OpKernelConstruction c, bool gradGrad
             throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(gradShape.ToArray())}, but got {grad.Shape}");
         var output = ctx.AllocateOutput(0, gradGrad ? pooled : x.Dims);
         if (output.NumElements == 0) return;
-        var xs = LayoutScratch.ToNhwc<T>(x, _p.Conv.Nchw, out _);
-        var gs = LayoutScratch.ToNhwc<T>(grad, _p.Conv.Nchw, out _);
+        var xs = LayoutScratch.ToNhwc<T>(x, _p.Conv.Nchw, out var xScratch);
+        var gs = LayoutScratch.ToNhwc<T>(grad, _p.Conv.Nchw, out var gScratch);
         var os = LayoutScratch.OutputNhwc<T>(output, _p.Conv.Nchw, out var scratch);
         if (gradGrad) Pooling.MaxGradGrad(xs, gs, os, g);
         else Pooling.MaxBackward(xs, gs, os, g);
         LayoutScratch.Finish(output, scratch);
+        LayoutScratch.Return(xScratch);
+        LayoutScratch.Return(gScratch);
     }
 }
 
@@ -209,9 +212,10 @@ internal sealed class AvgPoolGradKernel<T>(OpKernelConstruction c) : IOpKernel w
             throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(pooled)}, but got {grad.Shape}");
         var dx = ctx.AllocateOutput(0, dims);
         if (dx.NumElements == 0) return;
-        var gs = LayoutScratch.ToNhwc<T>(grad, _p.Conv.Nchw, out _);
+        var gs = LayoutScratch.ToNhwc<T>(grad, _p.Conv.Nchw, out var gScratch);
         var ds = LayoutScratch.OutputNhwc<T>(dx, _p.Conv.Nchw, out var scratch);
         Pooling.AvgBackward(gs, ds, g);
         LayoutScratch.Finish(dx, scratch);
+        LayoutScratch.Return(gScratch);
     }
 }
