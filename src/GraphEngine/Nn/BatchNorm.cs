@@ -55,10 +55,6 @@ internal static class BatchNormGradients
             // Like TF, no gradient reaches the statistics inputs, and batch_mean/batch_variance pass none back.
             return [grad.outputs[0], grad.outputs[1], grad.outputs[2], null, null];
         });
-        // TF differentiates FusedBatchNormGradV3 by a composite of elementwise ops (rsqrt, …) that this
-        // branch does not have yet; say so instead of returning a silently wrong zero.
-        g.Add(NnOps.FusedBatchNormGradV3, static (op, _) =>
-            throw new UnimplementedException(
-                $"The gradient of FusedBatchNormGradV3 ('{op.name}': second derivatives of fused_batch_norm) is not implemented."));
+        g.Add(NnOps.FusedBatchNormGradV3, BatchNormGradGrad.Build);
     }
 }
