@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace GraphEngine.Ops.Compute;
@@ -70,19 +71,23 @@ public static class Pooling
     public static void MaxBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, in ConvGeometry g) where T : unmanaged, INumber<T>
     {
         dx.Clear();
-        var argmax = new int[dy.Length];
+        var rented = ArrayPool<int>.Shared.Rent(dy.Length);
+        var argmax = rented.AsSpan(0, dy.Length);
         ForEachArgMax(x, g, argmax);
         for (int i = 0; i < argmax.Length; i++)
             if (argmax[i] >= 0) dx[argmax[i]] += dy[i];
+        ArrayPool<int>.Shared.Return(rented);
     }
 
     /// <summary>The gradient of <see cref="MaxBackward{T}"/> w.r.t. its dy: gathers ddx (shape of x) at each maximum.</summary>
     public static void MaxGradGrad<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> ddx, Span<T> ddy, in ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        var argmax = new int[ddy.Length];
+        var rented = ArrayPool<int>.Shared.Rent(ddy.Length);
+        var argmax = rented.AsSpan(0, ddy.Length);
         ForEachArgMax(x, g, argmax);
         for (int i = 0; i < argmax.Length; i++)
             ddy[i] = argmax[i] >= 0 ? ddx[argmax[i]] : T.Zero;
+        ArrayPool<int>.Shared.Return(rented);
     }
 
     public static void AvgForward<T>(ReadOnlySpan<T> x, Span<T> y, in ConvGeometry g) where T : unmanaged, INumber<T>
