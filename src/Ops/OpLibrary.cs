@@ -37,6 +37,9 @@ public static class OpLibrary
         Math.Reduction2Kernels.Register(ops, kernels);
         Math.SelectKernels.Register(ops, kernels);
         Nn.ActivationKernels.Register(ops, kernels);
+        Nn.ConvKernels.Register(ops, kernels);
+        Nn.PoolingKernels.Register(ops, kernels);
+        Nn.BatchNormKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
     }

@@ -17,6 +17,9 @@ internal static class GradientLibrary
         SelectGradients.Register(g);
         CastGradients.Register(g);
         ActivationGradients.Register(g);
+        ConvGradients.Register(g);
+        PoolingGradients.Register(g);
+        BatchNormGradients.Register(g);
         ArrayGradients.Register(g);
         TileGradients.Register(g);
         PackGradients.Register(g);

@@ -13,7 +13,8 @@ public sealed class GradientCheckTests
 {
     private const double Tolerance = 1e-6;
 
-    public sealed record Case(string OpType, string Name, Func<Tensor[], Tensor> F, long[][] Shapes, double[][]? Inits = null, double Delta = 1e-6)
+    public sealed record Case(string OpType, string Name, Func<Tensor[], Tensor> F, long[][] Shapes, double[][]? Inits = null, double Delta = 1e-6,
+        double Tol = Tolerance)
     {
         public override string ToString() => $"{OpType}: {Name}";
     }
@@ -71,6 +72,9 @@ public sealed class GradientCheckTests
         new("Transpose", "3-d perm", x => tf.transpose(x[0], new[] { 2, 0, 1 }), [[2, 3, 2]]),
         new("ConcatV2", "axis 1", x => tf.concat([x[0], x[1]], 1), [[2, 1], [2, 3]]),
         new("GatherV2", "repeated indices", x => tf.gather(x[0], new[] { 2, 0, 2 }), [[3, 2]]),
+        .. Nn.ConvTests.GradientCases,
+        .. Nn.PoolingTests.GradientCases,
+        .. Nn.BatchNormTests.GradientCases,
     ];
 
     public static IEnumerable<object[]> CaseData => Cases.Select(c => new object[] { c });
@@ -82,7 +86,7 @@ public sealed class GradientCheckTests
     public void Gradient_matches_central_differences(Case c)
     {
         double error = GradientChecker.ComputeGradientError(c.F, c.Shapes, c.Inits, c.Delta);
-        Assert.IsLessThan(Tolerance, error, $"{c}: max |symbolic − numeric| = {error}");
+        Assert.IsLessThan(c.Tol, error, $"{c}: max |symbolic − numeric| = {error}");
     }
 
     [TestMethod]

@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using TorchSharp;
+
+namespace GraphEngine.Bench;
+
+/// <summary>
+/// LeNet's second convolution ([64,14,14,6] * [5,5,6,16], VALID) forward and both backprops in one
+/// sess.run, against libtorch's conv2d forward + backward on the same sizes (NCHW, its native layout).
+/// </summary>
+[MemoryDiagnoser]
+public class ConvBenchmarks
+{
+    private Session _session = null!;
+    private Tensor _x = null!;
+    private Tensor _y = null!;
+    private Tensor[] _fetches = null!;
+    private NumSharp.NDArray _feed = null!;
+    private torch.Tensor _tx = null!;
+    private torch.Tensor _tw = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var r = new Random(1);
+        var g = new Graph();
+        using (g.as_default())
+        {
+            _x = tf.placeholder(tf.float32, new[] { 64, 14, 14, 6 }, name: "x");
+            var w = tf.constant(Enumerable.Range(0, 5 * 5 * 6 * 16).Select(_ => (float)r.NextDouble()).ToArray(), shape: new[] { 5, 5, 6, 16 });
+            _y = tf.nn.conv2d(_x, w, [1], "VALID");
+            var grads = tf.gradients(tf.reduce_sum(_y), [_x, w]);
+            _fetches = [_y, grads[0]!, grads[1]!];
+        }
+        _session = new Session(g);
+        _feed = NumSharp.np.random.rand(64, 14, 14, 6).astype(NumSharp.NPTypeCode.Single);
+        _session.run(_fetches, (_x, _feed));
+        _tx = torch.rand(64, 6, 14, 14).requires_grad_(true);
+        _tw = torch.rand(16, 6, 5, 5).requires_grad_(true);
+    }
+
+    [Benchmark(Description = "GraphEngine: Conv2D + backprop input + backprop filter (LeNet conv2, batch 64)")]
+    public object GraphEngineConv() => _session.run(_fetches, (_x, _feed));
+
+    [Benchmark(Baseline = true, Description = "libtorch: conv2d forward + backward (same sizes)")]
+    public float LibTorchConv()
+    {
+        using var scope = torch.NewDisposeScope();
+        var y = torch.nn.functional.conv2d(_tx, _tw);
+        y.sum().backward();
+        return _tw.grad!.sum().item<float>();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _session.Dispose();
+}
