@@ -116,14 +116,15 @@ public static class Npy
             _ => "(" + string.Join(", ", dims.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")",
         };
         var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
-        // NumPy pads so that magic + version + length + header is a multiple of 64, ending in '\n'.
+        // NumPy pads with spaces so that preamble + header + '\n' is a multiple of 64, adding a full
+        // 64 when it already is (its padlen = 64 − (len % 64)); doing the same keeps our bytes identical.
         int version = 1, pre = 10;
-        int total = Align(pre + dict.Length + 1);
+        int total = Padded(pre + dict.Length + 1);
         if (total - pre > ushort.MaxValue)
         {
             version = 2;
             pre = 12;
-            total = Align(pre + dict.Length + 1);
+            total = Padded(pre + dict.Length + 1);
         }
         var header = dict.PadRight(total - pre - 1) + "\n";
         var data = t.Buffer is { } buffer ? buffer.Bytes : Span<byte>.Empty;
@@ -138,7 +139,7 @@ public static class Npy
         return output;
     }
 
-    private static int Align(int n) => (n + 63) / 64 * 64;
+    private static int Padded(int n) => n + 64 - n % 64;
 
     /// <summary>Reads the three keys of the header dict; the order of keys is free, as in NumPy.</summary>
     private static (string Descr, bool Fortran, long[] Shape) ParseHeader(string header, string file)
