@@ -45,7 +45,7 @@ internal sealed class ApplyAdadeltaKernel<T> : IOpKernel where T : unmanaged, IF
         for (int i = 0; i < w.Length; i++)
         {
             a[i] = a[i] * rho + g[i] * g[i] * (T.One - rho);
-            var update = T.Sqrt(u[i] + eps) / T.Sqrt(a[i] + eps) * g[i];
+            var update = T.Sqrt(u[i] + eps) * (T.One / T.Sqrt(a[i] + eps)) * g[i];
             u[i] = u[i] * rho + update * update * (T.One - rho);
             w[i] -= update * lr;
         }

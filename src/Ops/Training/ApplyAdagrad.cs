@@ -36,7 +36,8 @@ internal sealed class ApplyAdagradKernel<T>(bool updateSlots) : IOpKernel where 
         for (int i = 0; i < w.Length; i++)
         {
             if (updateSlots) a[i] += g[i] * g[i];
-            w[i] -= lr * g[i] / T.Sqrt(a[i]);
+            // TF's order of operations: grad·lr·rsqrt(accum).
+            w[i] -= g[i] * lr * (T.One / T.Sqrt(a[i]));
         }
     });
 }

@@ -62,7 +62,8 @@ internal sealed class ApplyRMSPropKernel<T> : IOpKernel where T : unmanaged, IFl
         for (int i = 0; i < w.Length; i++)
         {
             s[i] += (g[i] * g[i] - s[i]) * (T.One - rho);
-            m[i] = m[i] * momentum + g[i] * lr / T.Sqrt(s[i] + eps);
+            // TF's order of operations: rsqrt(ms + ε)·lr·grad.
+            m[i] = m[i] * momentum + T.One / T.Sqrt(s[i] + eps) * lr * g[i];
             w[i] -= m[i];
         }
     });
@@ -98,7 +99,7 @@ internal sealed class ApplyCenteredRMSPropKernel<T> : IOpKernel where T : unmana
             a[i] += (g[i] - a[i]) * (T.One - rho);
             s[i] += (g[i] * g[i] - s[i]) * (T.One - rho);
             var denom = s[i] - a[i] * a[i] + eps;
-            m[i] = m[i] * momentum + g[i] * lr / T.Sqrt(denom);
+            m[i] = m[i] * momentum + T.One / T.Sqrt(denom) * lr * g[i];
             w[i] -= m[i];
         }
     });
