@@ -11,6 +11,7 @@ public static class OpLibrary
     public static void RegisterAll(OpRegistry ops, KernelRegistry kernels)
     {
         State.StateOps.Register(ops);
+        Io.IoOps.Register(ops);
         Array.ConstantKernels.Register(ops, kernels);
         Array.PlaceholderKernels.Register(ops, kernels);
         Array.IdentityKernels.Register(ops, kernels);

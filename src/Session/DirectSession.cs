@@ -19,7 +19,7 @@ public sealed class DirectSession : IDisposable
     private readonly RuntimeLibrary _library;
     private readonly ConcurrentDictionary<string, ExecutionPlan> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IOpKernel> _statefulKernels = new(StringComparer.Ordinal);
-    private readonly ReaderWriterLockSlim _closeLock = new();
+    private readonly ReaderWriterLockSlim _closeLock = new(LockRecursionPolicy.SupportsRecursion);
     private long _stepId;
     private bool _closed;
 

@@ -18,6 +18,7 @@ public sealed class RuntimeLibrary
     {
         OpLibrary.RegisterAll(Ops, Kernels);
         VariableKernels.Register(Kernels);
+        Io.SaveRestoreKernels.Register(Kernels);
         Ops.Freeze();
     }
 

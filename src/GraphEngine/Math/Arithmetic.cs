@@ -61,8 +61,18 @@ public static partial class tf
     /// </summary>
     internal static Tensor BinaryOp(Ops.Model.OpDef def, object x, object y, string name)
     {
-        var (a, b) = Operands(x, y, name);
-        return OpBuilder.Binary(def, a, b, name);
+        // As TF's op helper: host values become Consts inside the op's own scope ("y/y" for op "y").
+        if (x is Tensor or GraphEngine.Variable && y is Tensor or GraphEngine.Variable)
+        {
+            var (a, b) = Operands(x, y, name);
+            return OpBuilder.Binary(def, a, b, name);
+        }
+        using (GraphFor([x, y]).as_default())
+        using (var scope = name_scope(name))
+        {
+            var (a, b) = Operands(x, y, name);
+            return OpBuilder.Binary(def, a, b, scope.Name);
+        }
     }
 
     private static (Tensor, Tensor) Operands(object x, object y, string name)

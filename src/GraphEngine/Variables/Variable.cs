@@ -39,6 +39,19 @@ public sealed class Variable : ITensorOrOperation
         g.add_to_collections(cols, this);
     }
 
+    /// <summary>
+    /// Wraps the nodes of a variable that already exist in a graph (import_meta_graph rebuilds
+    /// variables from VariableDefs this way); adds no ops and joins no collections.
+    /// </summary>
+    internal Variable(Tensor refTensor, Tensor snapshot, Operation initializer, Tensor initialValue, bool trainable)
+    {
+        _ref = refTensor;
+        _snapshot = snapshot;
+        this.initializer = initializer;
+        initial_value = initialValue;
+        this.trainable = trainable;
+    }
+
     private static Tensor InitializerScope(Func<Tensor> f)
     {
         using (tf.name_scope("Initializer")) return f();

@@ -118,7 +118,15 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         var node = graph.Find(nodeName) ?? throw new NotFoundException(requested.Contains(':') || isFeed
             ? $"The name '{requested}' refers to a Tensor which does not exist. The operation, '{nodeName}', does not exist in the graph."
             : $"The name '{requested}' refers to an Operation not in the graph.");
-        var op = library.Ops.Get(node.Op);
+        OpDef op;
+        try
+        {
+            op = library.Ops.Get(node.Op);
+        }
+        catch (GraphEngineException e)
+        {
+            throw e.WithNode(node.Name, node.Op, node.DefinedAt);
+        }
         var attrs = node.Attr;
         if (op.Attrs.Any(a => a.DefaultValue != null && !attrs.ContainsKey(a.Name)))
         {

@@ -214,6 +214,21 @@ public sealed class GraphTests
     }
 
     [TestMethod]
+    public void Host_operands_become_constants_inside_the_op_scope()
+    {
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        var x = tf.placeholder(tf.float32, new[] { 2 }, name: "x");
+        var y = tf.multiply(x, 2f, name: "y");
+        Assert.AreEqual("y:0", y.name);
+        Assert.AreEqual("y/y", y.op.inputs[1].op.name);
+        var z = x * 3;
+        Assert.AreEqual("mul:0", z.name);
+        Assert.AreEqual("mul/y", z.op.inputs[1].op.name);
+        Assert.AreEqual(DType.Float, z.op.inputs[1].dtype, "the constant takes the tensor's dtype");
+    }
+
+    [TestMethod]
     public void Finalized_graph_rejects_new_ops()
     {
         var g = new GraphEngine.Graph();

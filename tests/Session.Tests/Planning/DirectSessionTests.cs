@@ -70,6 +70,7 @@ public sealed class DirectSessionTests
         using var s = new DirectSession(g);
         var e = Assert.ThrowsExactly<UnimplementedException>(() => s.Run([], ["weird:0"], []));
         StringAssert.Contains(e.Message, "Op type not registered 'FancyOp'");
+        Assert.AreEqual("weird", e.NodeName, "the error names the node that uses the op");
     }
 
     [TestMethod]
