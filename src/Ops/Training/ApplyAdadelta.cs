@@ -28,26 +28,30 @@ internal sealed class ApplyAdadeltaKernel<T> : IOpKernel where T : unmanaged, IF
 {
     public static readonly KernelFactory Factory = _ => new ApplyAdadeltaKernel<T>();
 
-    public void Compute(OpKernelContext ctx) => TrainingSupport.Update(ctx, 3, refs =>
+    public void Compute(OpKernelContext ctx)
     {
-        var (var, accum, accumUpdate) = (refs[0], refs[1], refs[2]);
-        var lr = TrainingSupport.Scalar<T>(ctx, 3, "lr");
-        var rho = TrainingSupport.Scalar<T>(ctx, 4, "rho");
-        var eps = TrainingSupport.Scalar<T>(ctx, 5, "epsilon");
-        var grad = ctx.Input(6);
-        TrainingSupport.SameShape(var, accum, "accum");
-        TrainingSupport.SameShape(var, accumUpdate, "accum_update");
-        TrainingSupport.SameShape(var, grad, "grad");
-        var w = var.AsSpan<T>();
-        var a = accum.AsSpan<T>();
-        var u = accumUpdate.AsSpan<T>();
-        var g = grad.AsReadOnlySpan<T>();
-        for (int i = 0; i < w.Length; i++)
+        using (var refs = new LockedRefs(ctx, 3))
         {
-            a[i] = a[i] * rho + g[i] * g[i] * (T.One - rho);
-            var update = T.Sqrt(u[i] + eps) * (T.One / T.Sqrt(a[i] + eps)) * g[i];
-            u[i] = u[i] * rho + update * update * (T.One - rho);
-            w[i] -= update * lr;
+            var (var, accum, accumUpdate) = (refs[0], refs[1], refs[2]);
+            var lr = TrainingSupport.Scalar<T>(ctx, 3, "lr");
+            var rho = TrainingSupport.Scalar<T>(ctx, 4, "rho");
+            var eps = TrainingSupport.Scalar<T>(ctx, 5, "epsilon");
+            var grad = ctx.Input(6);
+            TrainingSupport.SameShape(var, accum, "accum");
+            TrainingSupport.SameShape(var, accumUpdate, "accum_update");
+            TrainingSupport.SameShape(var, grad, "grad");
+            var w = var.AsSpan<T>();
+            var a = accum.AsSpan<T>();
+            var u = accumUpdate.AsSpan<T>();
+            var g = grad.AsReadOnlySpan<T>();
+            for (int i = 0; i < w.Length; i++)
+            {
+                a[i] = a[i] * rho + g[i] * g[i] * (T.One - rho);
+                var update = T.Sqrt(u[i] + eps) * (T.One / T.Sqrt(a[i] + eps)) * g[i];
+                u[i] = u[i] * rho + update * update * (T.One - rho);
+                w[i] -= update * lr;
+            }
         }
-    });
+        ctx.SetOutputRef(0, ctx.InputRef(0));
+    }
 }

@@ -23,21 +23,25 @@ internal sealed class ApplyAdagradKernel<T>(bool updateSlots) : IOpKernel where 
 {
     public static readonly KernelFactory Factory = c => new ApplyAdagradKernel<T>(c.Attr("update_slots").B);
 
-    public void Compute(OpKernelContext ctx) => TrainingSupport.Update(ctx, 2, refs =>
+    public void Compute(OpKernelContext ctx)
     {
-        var (var, accum) = (refs[0], refs[1]);
-        var lr = TrainingSupport.Scalar<T>(ctx, 2, "lr");
-        var grad = ctx.Input(3);
-        TrainingSupport.SameShape(var, accum, "accum");
-        TrainingSupport.SameShape(var, grad, "grad");
-        var w = var.AsSpan<T>();
-        var a = accum.AsSpan<T>();
-        var g = grad.AsReadOnlySpan<T>();
-        for (int i = 0; i < w.Length; i++)
+        using (var refs = new LockedRefs(ctx, 2))
         {
-            if (updateSlots) a[i] += g[i] * g[i];
-            // TF's order of operations: grad·lr·rsqrt(accum).
-            w[i] -= g[i] * lr * (T.One / T.Sqrt(a[i]));
+            var (var, accum) = (refs[0], refs[1]);
+            var lr = TrainingSupport.Scalar<T>(ctx, 2, "lr");
+            var grad = ctx.Input(3);
+            TrainingSupport.SameShape(var, accum, "accum");
+            TrainingSupport.SameShape(var, grad, "grad");
+            var w = var.AsSpan<T>();
+            var a = accum.AsSpan<T>();
+            var g = grad.AsReadOnlySpan<T>();
+            for (int i = 0; i < w.Length; i++)
+            {
+                if (updateSlots) a[i] += g[i] * g[i];
+                // TF's order of operations: grad·lr·rsqrt(accum).
+                w[i] -= g[i] * lr * (T.One / T.Sqrt(a[i]));
+            }
         }
-    });
+        ctx.SetOutputRef(0, ctx.InputRef(0));
+    }
 }

@@ -34,30 +34,34 @@ internal sealed class ApplyAdamKernel<T>(bool nesterov) : IOpKernel where T : un
 {
     public static readonly KernelFactory Factory = c => new ApplyAdamKernel<T>(c.Attr("use_nesterov").B);
 
-    public void Compute(OpKernelContext ctx) => TrainingSupport.Update(ctx, 3, refs =>
+    public void Compute(OpKernelContext ctx)
     {
-        var (var, mt, vt) = (refs[0], refs[1], refs[2]);
-        var beta1Power = TrainingSupport.Scalar<T>(ctx, 3, "beta1_power");
-        var beta2Power = TrainingSupport.Scalar<T>(ctx, 4, "beta2_power");
-        var lr = TrainingSupport.Scalar<T>(ctx, 5, "lr");
-        var beta1 = TrainingSupport.Scalar<T>(ctx, 6, "beta1");
-        var beta2 = TrainingSupport.Scalar<T>(ctx, 7, "beta2");
-        var eps = TrainingSupport.Scalar<T>(ctx, 8, "epsilon");
-        var grad = ctx.Input(9);
-        TrainingSupport.SameShape(var, mt, "m");
-        TrainingSupport.SameShape(var, vt, "v");
-        TrainingSupport.SameShape(var, grad, "grad");
-        var alpha = lr * T.Sqrt(T.One - beta2Power) / (T.One - beta1Power);
-        var w = var.AsSpan<T>();
-        var m = mt.AsSpan<T>();
-        var v = vt.AsSpan<T>();
-        var g = grad.AsReadOnlySpan<T>();
-        for (int i = 0; i < w.Length; i++)
+        using (var refs = new LockedRefs(ctx, 3))
         {
-            m[i] += (g[i] - m[i]) * (T.One - beta1);
-            v[i] += (g[i] * g[i] - v[i]) * (T.One - beta2);
-            var step = nesterov ? g[i] * (T.One - beta1) + beta1 * m[i] : m[i];
-            w[i] -= step * alpha / (T.Sqrt(v[i]) + eps);
+            var (var, mt, vt) = (refs[0], refs[1], refs[2]);
+            var beta1Power = TrainingSupport.Scalar<T>(ctx, 3, "beta1_power");
+            var beta2Power = TrainingSupport.Scalar<T>(ctx, 4, "beta2_power");
+            var lr = TrainingSupport.Scalar<T>(ctx, 5, "lr");
+            var beta1 = TrainingSupport.Scalar<T>(ctx, 6, "beta1");
+            var beta2 = TrainingSupport.Scalar<T>(ctx, 7, "beta2");
+            var eps = TrainingSupport.Scalar<T>(ctx, 8, "epsilon");
+            var grad = ctx.Input(9);
+            TrainingSupport.SameShape(var, mt, "m");
+            TrainingSupport.SameShape(var, vt, "v");
+            TrainingSupport.SameShape(var, grad, "grad");
+            var alpha = lr * T.Sqrt(T.One - beta2Power) / (T.One - beta1Power);
+            var w = var.AsSpan<T>();
+            var m = mt.AsSpan<T>();
+            var v = vt.AsSpan<T>();
+            var g = grad.AsReadOnlySpan<T>();
+            for (int i = 0; i < w.Length; i++)
+            {
+                m[i] += (g[i] - m[i]) * (T.One - beta1);
+                v[i] += (g[i] * g[i] - v[i]) * (T.One - beta2);
+                var step = nesterov ? g[i] * (T.One - beta1) + beta1 * m[i] : m[i];
+                w[i] -= step * alpha / (T.Sqrt(v[i]) + eps);
+            }
         }
-    });
+        ctx.SetOutputRef(0, ctx.InputRef(0));
+    }
 }

@@ -27,21 +27,25 @@ internal sealed class ApplyMomentumKernel<T>(bool nesterov) : IOpKernel where T 
 {
     public static readonly KernelFactory Factory = c => new ApplyMomentumKernel<T>(c.Attr("use_nesterov").B);
 
-    public void Compute(OpKernelContext ctx) => TrainingSupport.Update(ctx, 2, refs =>
+    public void Compute(OpKernelContext ctx)
     {
-        var (var, accum) = (refs[0], refs[1]);
-        var lr = TrainingSupport.Scalar<T>(ctx, 2, "lr");
-        var grad = ctx.Input(3);
-        TrainingSupport.SameShape(var, accum, "accum");
-        TrainingSupport.SameShape(var, grad, "grad");
-        var momentum = TrainingSupport.Scalar<T>(ctx, 4, "momentum");
-        var w = var.AsSpan<T>();
-        var a = accum.AsSpan<T>();
-        var g = grad.AsReadOnlySpan<T>();
-        for (int i = 0; i < w.Length; i++)
+        using (var refs = new LockedRefs(ctx, 2))
         {
-            a[i] = a[i] * momentum + g[i];
-            w[i] -= nesterov ? g[i] * lr + a[i] * momentum * lr : lr * a[i];
+            var (var, accum) = (refs[0], refs[1]);
+            var lr = TrainingSupport.Scalar<T>(ctx, 2, "lr");
+            var grad = ctx.Input(3);
+            TrainingSupport.SameShape(var, accum, "accum");
+            TrainingSupport.SameShape(var, grad, "grad");
+            var momentum = TrainingSupport.Scalar<T>(ctx, 4, "momentum");
+            var w = var.AsSpan<T>();
+            var a = accum.AsSpan<T>();
+            var g = grad.AsReadOnlySpan<T>();
+            for (int i = 0; i < w.Length; i++)
+            {
+                a[i] = a[i] * momentum + g[i];
+                w[i] -= nesterov ? g[i] * lr + a[i] * momentum * lr : lr * a[i];
+            }
         }
-    });
+        ctx.SetOutputRef(0, ctx.InputRef(0));
+    }
 }

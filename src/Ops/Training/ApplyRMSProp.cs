@@ -44,29 +44,33 @@ internal sealed class ApplyRMSPropKernel<T> : IOpKernel where T : unmanaged, IFl
 {
     public static readonly KernelFactory Factory = _ => new ApplyRMSPropKernel<T>();
 
-    public void Compute(OpKernelContext ctx) => TrainingSupport.Update(ctx, 3, refs =>
+    public void Compute(OpKernelContext ctx)
     {
-        var (var, ms, mom) = (refs[0], refs[1], refs[2]);
-        var lr = TrainingSupport.Scalar<T>(ctx, 3, "lr");
-        var rho = TrainingSupport.Scalar<T>(ctx, 4, "rho");
-        var momentum = TrainingSupport.Scalar<T>(ctx, 5, "momentum");
-        var eps = TrainingSupport.Scalar<T>(ctx, 6, "epsilon");
-        var grad = ctx.Input(7);
-        TrainingSupport.SameShape(var, ms, "ms");
-        TrainingSupport.SameShape(var, mom, "mom");
-        TrainingSupport.SameShape(var, grad, "grad");
-        var w = var.AsSpan<T>();
-        var s = ms.AsSpan<T>();
-        var m = mom.AsSpan<T>();
-        var g = grad.AsReadOnlySpan<T>();
-        for (int i = 0; i < w.Length; i++)
+        using (var refs = new LockedRefs(ctx, 3))
         {
-            s[i] += (g[i] * g[i] - s[i]) * (T.One - rho);
-            // TF's order of operations: rsqrt(ms + ε)·lr·grad.
-            m[i] = m[i] * momentum + T.One / T.Sqrt(s[i] + eps) * lr * g[i];
-            w[i] -= m[i];
+            var (var, ms, mom) = (refs[0], refs[1], refs[2]);
+            var lr = TrainingSupport.Scalar<T>(ctx, 3, "lr");
+            var rho = TrainingSupport.Scalar<T>(ctx, 4, "rho");
+            var momentum = TrainingSupport.Scalar<T>(ctx, 5, "momentum");
+            var eps = TrainingSupport.Scalar<T>(ctx, 6, "epsilon");
+            var grad = ctx.Input(7);
+            TrainingSupport.SameShape(var, ms, "ms");
+            TrainingSupport.SameShape(var, mom, "mom");
+            TrainingSupport.SameShape(var, grad, "grad");
+            var w = var.AsSpan<T>();
+            var s = ms.AsSpan<T>();
+            var m = mom.AsSpan<T>();
+            var g = grad.AsReadOnlySpan<T>();
+            for (int i = 0; i < w.Length; i++)
+            {
+                s[i] += (g[i] * g[i] - s[i]) * (T.One - rho);
+                // TF's order of operations: rsqrt(ms + ε)·lr·grad.
+                m[i] = m[i] * momentum + T.One / T.Sqrt(s[i] + eps) * lr * g[i];
+                w[i] -= m[i];
+            }
         }
-    });
+        ctx.SetOutputRef(0, ctx.InputRef(0));
+    }
 }
 
 /// <summary>
@@ -77,30 +81,34 @@ internal sealed class ApplyCenteredRMSPropKernel<T> : IOpKernel where T : unmana
 {
     public static readonly KernelFactory Factory = _ => new ApplyCenteredRMSPropKernel<T>();
 
-    public void Compute(OpKernelContext ctx) => TrainingSupport.Update(ctx, 4, refs =>
+    public void Compute(OpKernelContext ctx)
     {
-        var (var, mg, ms, mom) = (refs[0], refs[1], refs[2], refs[3]);
-        var lr = TrainingSupport.Scalar<T>(ctx, 4, "lr");
-        var rho = TrainingSupport.Scalar<T>(ctx, 5, "rho");
-        var momentum = TrainingSupport.Scalar<T>(ctx, 6, "momentum");
-        var eps = TrainingSupport.Scalar<T>(ctx, 7, "epsilon");
-        var grad = ctx.Input(8);
-        TrainingSupport.SameShape(var, mg, "mg");
-        TrainingSupport.SameShape(var, ms, "ms");
-        TrainingSupport.SameShape(var, mom, "mom");
-        TrainingSupport.SameShape(var, grad, "grad");
-        var w = var.AsSpan<T>();
-        var a = mg.AsSpan<T>();
-        var s = ms.AsSpan<T>();
-        var m = mom.AsSpan<T>();
-        var g = grad.AsReadOnlySpan<T>();
-        for (int i = 0; i < w.Length; i++)
+        using (var refs = new LockedRefs(ctx, 4))
         {
-            a[i] += (g[i] - a[i]) * (T.One - rho);
-            s[i] += (g[i] * g[i] - s[i]) * (T.One - rho);
-            var denom = s[i] - a[i] * a[i] + eps;
-            m[i] = m[i] * momentum + T.One / T.Sqrt(denom) * lr * g[i];
-            w[i] -= m[i];
+            var (var, mg, ms, mom) = (refs[0], refs[1], refs[2], refs[3]);
+            var lr = TrainingSupport.Scalar<T>(ctx, 4, "lr");
+            var rho = TrainingSupport.Scalar<T>(ctx, 5, "rho");
+            var momentum = TrainingSupport.Scalar<T>(ctx, 6, "momentum");
+            var eps = TrainingSupport.Scalar<T>(ctx, 7, "epsilon");
+            var grad = ctx.Input(8);
+            TrainingSupport.SameShape(var, mg, "mg");
+            TrainingSupport.SameShape(var, ms, "ms");
+            TrainingSupport.SameShape(var, mom, "mom");
+            TrainingSupport.SameShape(var, grad, "grad");
+            var w = var.AsSpan<T>();
+            var a = mg.AsSpan<T>();
+            var s = ms.AsSpan<T>();
+            var m = mom.AsSpan<T>();
+            var g = grad.AsReadOnlySpan<T>();
+            for (int i = 0; i < w.Length; i++)
+            {
+                a[i] += (g[i] - a[i]) * (T.One - rho);
+                s[i] += (g[i] * g[i] - s[i]) * (T.One - rho);
+                var denom = s[i] - a[i] * a[i] + eps;
+                m[i] = m[i] * momentum + T.One / T.Sqrt(denom) * lr * g[i];
+                w[i] -= m[i];
+            }
         }
-    });
+        ctx.SetOutputRef(0, ctx.InputRef(0));
+    }
 }

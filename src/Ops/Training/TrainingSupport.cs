@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Framework;
 using GraphEngine.Ops.Model;
@@ -25,32 +26,6 @@ internal static class TrainingSupport
     public const string NumberTypes =
         "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64}";
 
-    /// <summary>
-    /// Takes every cell's lock in one global order (by name, which is unique within a session's
-    /// resource store), as TF's MaybeLockVariableInputMutexesInOrder does, so two updates sharing
-    /// variables cannot deadlock.
-    /// </summary>
-    public static RefCell[] LockInOrder(RefCell[] cells)
-    {
-        var ordered = cells.Distinct().OrderBy(c => c.Name, StringComparer.Ordinal).ToArray();
-        int taken = 0;
-        try
-        {
-            for (; taken < ordered.Length; taken++) Monitor.Enter(ordered[taken].Lock);
-        }
-        catch
-        {
-            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(ordered[i].Lock);
-            throw;
-        }
-        return ordered;
-    }
-
-    public static void Unlock(RefCell[] ordered)
-    {
-        for (int i = ordered.Length - 1; i >= 0; i--) Monitor.Exit(ordered[i].Lock);
-    }
-
     /// <summary>A hyper-parameter input: a scalar, or InvalidArgument "lr is not a scalar: [2]" as TF words it.</summary>
     public static T Scalar<T>(OpKernelContext ctx, int input, string what) where T : unmanaged
     {
@@ -66,25 +41,6 @@ internal static class TrainingSupport
             throw new InvalidArgumentException($"var and {otherName} do not have the same shape{var.Shape} {other.Shape}");
     }
 
-    /// <summary>Runs an update with every ref input locked, reading each cell (uninitialised cells fail with TF's message), and outputs var's ref.</summary>
-    public static void Update(OpKernelContext ctx, int refInputs, Action<HostTensor[]> update)
-    {
-        var cells = new RefCell[refInputs];
-        for (int i = 0; i < refInputs; i++) cells[i] = ctx.InputRef(i);
-        var locked = LockInOrder(cells);
-        try
-        {
-            var values = new HostTensor[refInputs];
-            for (int i = 0; i < refInputs; i++) values[i] = cells[i].Read();
-            update(values);
-        }
-        finally
-        {
-            Unlock(locked);
-        }
-        ctx.SetOutputRef(0, cells[0]);
-    }
-
     /// <summary>Registers float and double kernels (TF's CPU kernels also cover half/bfloat16, which we do not run).</summary>
     public static void AddFloating(KernelRegistry k, OpDef op, KernelFactory f32, KernelFactory f64)
     {
@@ -93,4 +49,55 @@ internal static class TrainingSupport
     }
 
     public static T Two<T>() where T : INumberBase<T> => T.One + T.One;
+}
+
+/// <summary>
+/// The ref inputs of one Apply* call (at most four), locked for the update and released by
+/// Dispose. Locks are taken in one global order (by cell name, unique within a session's resource
+/// store), as TF's MaybeLockVariableInputMutexesInOrder does, so updates that share variables cannot
+/// deadlock; a cell passed twice is simply locked twice (Monitor is re-entrant). Values are read
+/// under the locks, so an uninitialised slot fails with TF's FailedPrecondition naming it. A ref
+/// struct over inline arrays: no allocation per step.
+/// </summary>
+internal ref struct LockedRefs
+{
+    private Cells _cells;
+    private Cells _ordered;
+    private Values _values;
+    private readonly int _count;
+    private int _locked;
+
+    [InlineArray(4)]
+    private struct Cells { private RefCell _e; }
+
+    [InlineArray(4)]
+    private struct Values { private HostTensor _e; }
+
+    public LockedRefs(OpKernelContext ctx, int count)
+    {
+        _count = count;
+        for (int i = 0; i < count; i++) _cells[i] = _ordered[i] = ctx.InputRef(i);
+        for (int i = 1; i < count; i++)
+            for (int j = i; j > 0 && string.CompareOrdinal(_ordered[j - 1].Name, _ordered[j].Name) > 0; j--)
+                (_ordered[j - 1], _ordered[j]) = (_ordered[j], _ordered[j - 1]);
+        try
+        {
+            for (; _locked < count; _locked++) Monitor.Enter(_ordered[_locked].Lock);
+            for (int i = 0; i < count; i++) _values[i] = _cells[i].Read();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The current value of ref input <paramref name="i"/>, updated in place by the kernel.</summary>
+    public readonly HostTensor this[int i] => _values[i];
+
+    public void Dispose()
+    {
+        for (int i = _locked - 1; i >= 0; i--) Monitor.Exit(_ordered[i].Lock);
+        _locked = 0;
+    }
 }
