@@ -20,12 +20,12 @@ public abstract partial class Optimizer
     /// <summary>The names of the slots this optimizer created, sorted (TF's get_slot_names).</summary>
     public List<string> get_slot_names() => _slots.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
 
-    /// <summary>Every variable the optimizer created: non-slot variables first, then slots, each sorted by name (TF's variables()).</summary>
+    /// <summary>Every variable the optimizer created in the default graph, sorted by name (TF's variables()).</summary>
     public List<Variable> variables()
     {
-        var nonSlot = _nonSlot.Values.OrderBy(v => v.name, StringComparer.Ordinal);
-        var slots = _slots.Values.SelectMany(d => d.Values).OrderBy(v => v.name, StringComparer.Ordinal);
-        return nonSlot.Concat(slots).ToList();
+        var g = tf.get_default_graph();
+        return _nonSlot.Values.Concat(_slots.Values.SelectMany(d => d.Values))
+            .Where(v => v.graph == g).OrderBy(v => v.name, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A zero-filled slot with the primary's shape and dtype (TF's _zeros_slot).</summary>
