@@ -7,7 +7,7 @@ namespace GraphEngine;
 /// live under the optimizer's name scope ("GradientDescent/update_w/ApplyGradientDescent") and the
 /// final op is added to the TRAIN_OP collection, as TF builds them.
 /// </summary>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     /// <summary>TF's gate_gradients values.</summary>
     public const int GATE_NONE = 0;
@@ -66,10 +66,10 @@ public abstract class Optimizer
             using (tf.name_scope("update_" + v.op.name)) updates.Add(ApplyDense(grad!, v));
         }
         Operation train;
-        if (global_step == null) train = tf.group(updates, name: scope.Name);
+        if (global_step == null) train = Finish(updates, scope.Name);
         else
         {
-            var finish = tf.group(updates, name: "update");
+            var finish = Finish(updates, "update");
             using (tf.control_dependencies([finish])) train = global_step.assign_add(1, name: scope.Name).op;
         }
         var trainOps = graph.get_collection_ref(tf.GraphKeys.TRAIN_OP);
@@ -82,6 +82,12 @@ public abstract class Optimizer
         int gate_gradients = GATE_OP, string? name = null, Tensor? grad_loss = null) =>
         apply_gradients(compute_gradients(loss, var_list, gate_gradients, grad_loss), global_step, name);
 
+    /// <summary>
+    /// Groups the update ops into the op apply_gradients returns (TF's _finish); optimizers with
+    /// state shared by all variables (Adam's β powers) advance it here, after the updates.
+    /// </summary>
+    protected virtual Operation Finish(List<object> updateOps, string name) => tf.group(updateOps, name: name);
+
     /// <summary>Creates per-variable state before updates are built (slots); none by default.</summary>
     protected virtual void CreateSlots(IReadOnlyList<Variable> vars) { }
 
@@ -91,7 +97,17 @@ public abstract class Optimizer
     /// <summary>The update op of one variable, built inside "name/update_var/".</summary>
     protected abstract ITensorOrOperation ApplyDense(Tensor grad, Variable var);
 
-    /// <summary>A hyper-parameter given as a number or a tensor.</summary>
-    protected static Tensor HyperParameter(object value, string name) =>
-        value is Tensor t ? t : tf.constant(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), DType.Float, name: name);
+    /// <summary>
+    /// A hyper-parameter given as a number, a tensor or a variable. Numbers become float32
+    /// constants, as TF's convert_to_tensor makes them; the updates cast them to the variable's dtype.
+    /// </summary>
+    protected static Tensor HyperParameter(object value, string name) => value switch
+    {
+        Tensor t => t,
+        Variable v => v.value(),
+        _ => tf.constant(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), DType.Float, name: name),
+    };
+
+    /// <summary>A hyper-parameter converted in the current scope and cast to the variable's dtype for a fused update.</summary>
+    protected static Tensor Cast(Tensor hyper, Variable var) => tf.cast(hyper, var.dtype.BaseType());
 }

@@ -62,5 +62,21 @@ internal static class TrainingKernels
         // TF has CPU kernels for floating types only.
         k.Add(TrainingOps.ApplyGradientDescent, DType.Float, ApplyGradientDescentKernel<float>.Factory);
         k.Add(TrainingOps.ApplyGradientDescent, DType.Double, ApplyGradientDescentKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyMomentum);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyMomentum, ApplyMomentumKernel<float>.Factory, ApplyMomentumKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyAdagrad);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyAdagrad, ApplyAdagradKernel<float>.Factory, ApplyAdagradKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyAdadelta);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyAdadelta, ApplyAdadeltaKernel<float>.Factory, ApplyAdadeltaKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyRMSProp);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyRMSProp, ApplyRMSPropKernel<float>.Factory, ApplyRMSPropKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyCenteredRMSProp);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyCenteredRMSProp, ApplyCenteredRMSPropKernel<float>.Factory, ApplyCenteredRMSPropKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyAdam);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyAdam, ApplyAdamKernel<float>.Factory, ApplyAdamKernel<double>.Factory);
+        ops.Add(TrainingOps.ApplyFtrl);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyFtrl, ApplyFtrlV2Kernel<float>.V1Factory, ApplyFtrlV2Kernel<double>.V1Factory);
+        ops.Add(TrainingOps.ApplyFtrlV2);
+        TrainingSupport.AddFloating(k, TrainingOps.ApplyFtrlV2, ApplyFtrlV2Kernel<float>.Factory, ApplyFtrlV2Kernel<double>.Factory);
     }
 }
