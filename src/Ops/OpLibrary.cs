@@ -36,6 +36,11 @@ public static class OpLibrary
         Math.Reduction2Kernels.Register(ops, kernels);
         Math.SelectKernels.Register(ops, kernels);
         Nn.ActivationKernels.Register(ops, kernels);
+        Math.UnaryKernels.Register(ops, kernels);
+        Math.BinaryKernels.Register(ops, kernels);
+        Nn.Activation2Kernels.Register(ops, kernels);
+        Nn.SoftmaxKernels.Register(ops, kernels);
+        Nn.BiasAddKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
     }

@@ -17,6 +17,11 @@ internal static class GradientLibrary
         SelectGradients.Register(g);
         CastGradients.Register(g);
         ActivationGradients.Register(g);
+        UnaryGradients.Register(g);
+        BinaryGradients.Register(g);
+        Activation2Gradients.Register(g);
+        SoftmaxGradients.Register(g);
+        BiasAddGradients.Register(g);
         ArrayGradients.Register(g);
         TileGradients.Register(g);
         PackGradients.Register(g);
