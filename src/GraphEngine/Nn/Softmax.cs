@@ -131,6 +131,22 @@ internal static class SoftmaxGradients
     /// <summary>TF _BroadcastMul: a per-row vector times a matrix.</summary>
     private static Tensor BroadcastMul(Tensor vec, Tensor mat) => tf.expand_dims(vec, -1) * mat;
 
+    /// <summary>
+    /// TF's IsZero: tf.gradients fills unused outputs of a multi-output op with ZerosLike, so "no
+    /// gradient" arrives as a ZerosLike/Zeros op or an all-zero constant.
+    /// </summary>
+    private static bool IsZero(Tensor g)
+    {
+        if (g.op.type is "ZerosLike" or "Zeros") return true;
+        var c = g.op.type == "Fill" ? OpBuilder.ConstantValue(g.op.inputs[1]) : OpBuilder.ConstantValue(g);
+        return c switch
+        {
+            { DType: DType.Double } => c.ToArray<double>().All(x => x == 0),
+            { DType: DType.Float } => c.ToArray<float>().All(x => x == 0),
+            _ => false,
+        };
+    }
+
     public static void Register(GradientRegistry g)
     {
         // TF _SoftmaxGrad: (dy − Σ dy·y) · y over the last axis.
@@ -154,7 +170,7 @@ internal static class SoftmaxGradients
             var (gradLoss, gradGrad) = (grads[0], grads[1]);
             var logits = op.inputs[0];
             Tensor? grad = gradLoss == null ? null : BroadcastMul(gradLoss, op.outputs[1]);
-            if (gradGrad != null)
+            if (gradGrad != null && !IsZero(gradGrad))
             {
                 var softmax = tf.nn.softmax(logits);
                 var extra = (gradGrad - tf.reduce_sum(gradGrad * softmax, -1, keepdims: true)) * softmax;
@@ -167,7 +183,7 @@ internal static class SoftmaxGradients
         // a second derivative through it fails; here the same failure is raised when a gradient reaches it.
         g.Add(NnOps.SparseSoftmaxCrossEntropyWithLogits, static (op, grads) =>
         {
-            if (grads[1] != null)
+            if (grads[1] != null && !IsZero(grads[1]!))
                 throw new LookupErrorException(
                     "Gradient explicitly disabled. Reason: Currently there is no way to take the second derivative of " +
                     "sparse_softmax_cross_entropy_with_logits due to the fused implementation's interaction with tf.gradients()");
