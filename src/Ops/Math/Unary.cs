@@ -106,7 +106,7 @@ internal static class UnaryKernels
         Float<CeilOp<float>, CeilOp<double>>(k, MathOps.Ceil);
         Float<SinOp<float>, SinOp<double>>(k, MathOps.Sin);
         Float<CosOp<float>, CosOp<double>>(k, MathOps.Cos);
-        Float<TanhOp<float>, TanhOp<double>>(k, MathOps.Tanh);
+        Float<MapOp<float, TanhFn<float>>, MapOp<double, TanhFn<double>>>(k, MathOps.Tanh);
         Float<SigmoidOp<float>, SigmoidOp<double>>(k, MathOps.Sigmoid);
         Float<MapOp<float, ErfFn<float>>, MapOp<double, ErfFn<double>>>(k, MathOps.Erf);
 
