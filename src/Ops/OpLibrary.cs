@@ -40,6 +40,11 @@ public static class OpLibrary
         Nn.ConvKernels.Register(ops, kernels);
         Nn.PoolingKernels.Register(ops, kernels);
         Nn.BatchNormKernels.Register(ops, kernels);
+        Math.UnaryKernels.Register(ops, kernels);
+        Math.BinaryKernels.Register(ops, kernels);
+        Nn.Activation2Kernels.Register(ops, kernels);
+        Nn.SoftmaxKernels.Register(ops, kernels);
+        Nn.BiasAddKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
     }

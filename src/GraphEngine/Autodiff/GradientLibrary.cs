@@ -20,6 +20,11 @@ internal static class GradientLibrary
         ConvGradients.Register(g);
         PoolingGradients.Register(g);
         BatchNormGradients.Register(g);
+        UnaryGradients.Register(g);
+        BinaryGradients.Register(g);
+        Activation2Gradients.Register(g);
+        SoftmaxGradients.Register(g);
+        BiasAddGradients.Register(g);
         ArrayGradients.Register(g);
         TileGradients.Register(g);
         PackGradients.Register(g);
