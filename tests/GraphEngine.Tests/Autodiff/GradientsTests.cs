@@ -173,6 +173,25 @@ public sealed class GradientsTests
     }
 
     [TestMethod]
+    public void Second_derivatives_of_tanh_and_softplus_are_analytic()
+    {
+        using var _ = NewGraph();
+        var x = tf.placeholder(tf.float64, new[] { 4 });
+        var tanh2 = tf.gradients(tf.gradients(tf.tanh(x), x)[0]!, x)[0]!;
+        var softplus2 = tf.gradients(tf.gradients(tf.nn.softplus(x), x)[0]!, x)[0]!;
+        using var sess = tf.Session();
+        var xs = new[] { -1.5, -0.2, 0.3, 2.0 };
+        var t = sess.run(tanh2, (x, xs)).ToArray<double>();
+        var s = sess.run(softplus2, (x, xs)).ToArray<double>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double th = Math.Tanh(xs[i]), sg = 1 / (1 + Math.Exp(-xs[i]));
+            Assert.AreEqual(-2 * th * (1 - th * th), t[i], 1e-12, "tanh'' = −2 tanh (1 − tanh²)");
+            Assert.AreEqual(sg * (1 - sg), s[i], 1e-12, "softplus'' = σ (1 − σ)");
+        }
+    }
+
+    [TestMethod]
     public void Second_order_checks_of_composed_functions()
     {
         Assert.IsLessThan(1e-6, GradientChecker.ComputeSecondOrderError(x => x * x * x, [4]));
