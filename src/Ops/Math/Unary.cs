@@ -97,8 +97,8 @@ internal static class UnaryKernels
 
         Float<ExpOp<float>, ExpOp<double>>(k, MathOps.Exp);
         Float<LogOp<float>, LogOp<double>>(k, MathOps.Log);
-        Float<MapOp<float, Log1pFn<float>>, MapOp<double, Log1pFn<double>>>(k, MathOps.Log1p);
-        Float<MapOp<float, Expm1Fn<float>>, MapOp<double, Expm1Fn<double>>>(k, MathOps.Expm1);
+        Float<VectorMapOp<float, Log1pVec<float>>, VectorMapOp<double, Log1pVec<double>>>(k, MathOps.Log1p);
+        Float<VectorMapOp<float, Expm1Vec<float>>, VectorMapOp<double, Expm1Vec<double>>>(k, MathOps.Expm1);
         Float<SqrtOp<float>, SqrtOp<double>>(k, MathOps.Sqrt);
         Float<RsqrtOp<float>, RsqrtOp<double>>(k, MathOps.Rsqrt);
         Float<ReciprocalOp<float>, ReciprocalOp<double>>(k, MathOps.Reciprocal);

@@ -118,10 +118,10 @@ internal static class Activation2Kernels
         k.Add(NnOps.LeakyReluGrad, DType.Float, c => new LeakyReluGradKernel<float>(c.Attr("alpha").F));
         k.Add(NnOps.LeakyReluGrad, DType.Double, c => new LeakyReluGradKernel<double>(c.Attr("alpha").F));
 
-        UnaryKernels.Float<MapOp<float, EluFn<float>>, MapOp<double, EluFn<double>>>(k, NnOps.Elu);
-        UnaryKernels.Float<MapOp<float, SeluFn<float>>, MapOp<double, SeluFn<double>>>(k, NnOps.Selu);
-        UnaryKernels.Float<MapOp<float, SoftplusFn<float>>, MapOp<double, SoftplusFn<double>>>(k, NnOps.Softplus);
-        UnaryKernels.Float<MapOp<float, SoftsignFn<float>>, MapOp<double, SoftsignFn<double>>>(k, NnOps.Softsign);
+        UnaryKernels.Float<VectorMapOp<float, EluVec<float>>, VectorMapOp<double, EluVec<double>>>(k, NnOps.Elu);
+        UnaryKernels.Float<VectorMapOp<float, SeluVec<float>>, VectorMapOp<double, SeluVec<double>>>(k, NnOps.Selu);
+        UnaryKernels.Float<VectorMapOp<float, SoftplusVec<float>>, VectorMapOp<double, SoftplusVec<double>>>(k, NnOps.Softplus);
+        UnaryKernels.Float<VectorMapOp<float, SoftsignVec<float>>, VectorMapOp<double, SoftsignVec<double>>>(k, NnOps.Softsign);
         FloatGrad<EluGradFn<float>, EluGradFn<double>>(k, NnOps.EluGrad);
         FloatGrad<SeluGradFn<float>, SeluGradFn<double>>(k, NnOps.SeluGrad);
         FloatGrad<SoftplusGradFn<float>, SoftplusGradFn<double>>(k, NnOps.SoftplusGrad);
