@@ -26,34 +26,17 @@ public static class Reduce
         output[..(int)outCount].Clear();
         if (inCount == 0 || outCount == 0) return;
 
-        // Collapse: drop size-1 dims, merge neighbours with the same flag.
         int rank = dims.Length;
         Span<long> n = stackalloc long[rank + 1];
         Span<bool> red = stackalloc bool[rank + 1];
-        int cnt = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            if (dims[i] == 1) continue;
-            if (cnt > 0 && red[cnt - 1] == reduce[i]) { n[cnt - 1] *= dims[i]; continue; }
-            n[cnt] = dims[i];
-            red[cnt] = reduce[i];
-            cnt++;
-        }
+        int cnt = Reduce.Collapse(dims, reduce, n, red);
         if (cnt == 0)
         {
             output[0] = input[0];
             return;
         }
-        // Input strides of the collapsed dims, and output strides over the kept ones.
         Span<long> inStride = stackalloc long[cnt], outStride = stackalloc long[cnt];
-        long si = 1, so = 1;
-        for (int d = cnt - 1; d >= 0; d--)
-        {
-            inStride[d] = si;
-            si *= n[d];
-            outStride[d] = red[d] ? 0 : so;
-            if (!red[d]) so *= n[d];
-        }
+        Reduce.Strides(n[..cnt], red[..cnt], inStride, outStride);
         if (inCount >= Broadcast.ParallelThreshold && cnt >= 2 && !red[0] && n[0] >= 2 && Environment.ProcessorCount > 1)
         {
             SplitOuter(input, output, n[..cnt].ToArray(), red[..cnt].ToArray(), inStride.ToArray(), outStride.ToArray());
@@ -63,6 +46,34 @@ public static class Reduce
     }
 
     // Large input whose outermost dim is kept: its slices write disjoint outputs, so they run on all cores.
+    /// <summary>Drops size-1 dims and merges neighbours with the same reduce flag; returns the collapsed rank.</summary>
+    internal static int Collapse(ReadOnlySpan<long> dims, ReadOnlySpan<bool> reduce, Span<long> n, Span<bool> red)
+    {
+        int cnt = 0;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] == 1) continue;
+            if (cnt > 0 && red[cnt - 1] == reduce[i]) { n[cnt - 1] *= dims[i]; continue; }
+            n[cnt] = dims[i];
+            red[cnt] = reduce[i];
+            cnt++;
+        }
+        return cnt;
+    }
+
+    /// <summary>Input strides of the collapsed dims, and output strides over the kept ones (0 for reduced dims).</summary>
+    internal static void Strides(ReadOnlySpan<long> n, ReadOnlySpan<bool> red, Span<long> inStride, Span<long> outStride)
+    {
+        long si = 1, so = 1;
+        for (int d = n.Length - 1; d >= 0; d--)
+        {
+            inStride[d] = si;
+            si *= n[d];
+            outStride[d] = red[d] ? 0 : so;
+            if (!red[d]) so *= n[d];
+        }
+    }
+
     private static unsafe void SplitOuter<T>(ReadOnlySpan<T> input, Span<T> output, long[] n, bool[] red, long[] inStride, long[] outStride)
         where T : unmanaged, INumber<T>
     {

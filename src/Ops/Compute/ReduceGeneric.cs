@@ -87,29 +87,14 @@ public static class ReduceGeneric
         int rank = dims.Length;
         Span<long> n = stackalloc long[rank + 1];
         Span<bool> red = stackalloc bool[rank + 1];
-        int cnt = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            if (dims[i] == 1) continue;
-            if (cnt > 0 && red[cnt - 1] == reduce[i]) { n[cnt - 1] *= dims[i]; continue; }
-            n[cnt] = dims[i];
-            red[cnt] = reduce[i];
-            cnt++;
-        }
+        int cnt = Reduce.Collapse(dims, reduce, n, red);
         if (cnt == 0)
         {
             output[0] = input[0];
             return;
         }
         Span<long> inStride = stackalloc long[cnt], outStride = stackalloc long[cnt];
-        long si = 1, so = 1;
-        for (int d = cnt - 1; d >= 0; d--)
-        {
-            inStride[d] = si;
-            si *= n[d];
-            outStride[d] = red[d] ? 0 : so;
-            if (!red[d]) so *= n[d];
-        }
+        Reduce.Strides(n[..cnt], red[..cnt], inStride, outStride);
         Accumulate<T, TOp>(input, output, n[..cnt], red[..cnt], inStride, outStride, 0, 0, 0);
     }
 
