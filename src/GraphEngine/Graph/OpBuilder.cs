@@ -69,7 +69,14 @@ public sealed class OpBuilder
             string opName = _name != null && _name.EndsWith('/') ? _name[..^1] : graph.unique_name(_name ?? _def.Name);
             var node = new NodeDef(opName, _def.Name) { Device = graph.CurrentDevice, DefinedAt = CallSite.Current };
             foreach (var kv in _attrs) node.Attr[kv.Key] = kv.Value;
-            InferTypeAttrs(node);
+            try
+            {
+                InferTypeAttrs(node);
+            }
+            catch (GraphEngineException e)
+            {
+                throw e.WithNode(node.Name, node.Op, node.DefinedAt);
+            }
             foreach (var t in all) node.Input.Add(t.value_index == 0 ? t.op.name : $"{t.op.name}:{t.value_index}");
             var inputOps = all.Select(t => t.op).Distinct().ToList();
             var controls = graph.ControlInputsFor(inputOps);

@@ -18,11 +18,11 @@ public static partial class tf
         {
             using var _ = CallSite.Enter(file, line);
             return new OpBuilder(NnOps.Conv2D, name ?? "Conv2D").Input(input).Input(filter)
-                .Attr("strides", NnArgs.Spatial(strides, "strides", data_format))
+                .Attr("strides", NnArgs.Spatial(strides, "strides", data_format, name ?? "Conv2D"))
                 .Attr("use_cudnn_on_gpu", use_cudnn_on_gpu)
                 .Attr("padding", padding)
                 .Attr("data_format", data_format)
-                .Attr("dilations", NnArgs.Spatial(dilations ?? [1], "dilations", data_format))
+                .Attr("dilations", NnArgs.Spatial(dilations ?? [1], "dilations", data_format, name ?? "Conv2D"))
                 .Build().outputs[0];
         }
 
@@ -37,10 +37,10 @@ public static partial class tf
             using var _ = CallSite.Enter(file, line);
             var sizes = output_shape as Tensor ?? constant(output_shape, DType.Int32, name: "output_shape");
             return new OpBuilder(NnOps.Conv2DBackpropInput, name ?? "conv2d_transpose").Input(sizes).Input(filter).Input(value)
-                .Attr("strides", NnArgs.Spatial(strides, "strides", data_format))
+                .Attr("strides", NnArgs.Spatial(strides, "strides", data_format, name ?? "conv2d_transpose"))
                 .Attr("padding", padding)
                 .Attr("data_format", data_format)
-                .Attr("dilations", NnArgs.Spatial(dilations ?? [1], "dilations", data_format))
+                .Attr("dilations", NnArgs.Spatial(dilations ?? [1], "dilations", data_format, name ?? "conv2d_transpose"))
                 .Build().outputs[0];
         }
 
@@ -54,10 +54,10 @@ public static partial class tf
         {
             using var _ = CallSite.Enter(file, line);
             return new OpBuilder(NnOps.DepthwiseConv2dNative, name ?? "depthwise").Input(input).Input(filter)
-                .Attr("strides", NnArgs.Spatial(strides, "strides", data_format))
+                .Attr("strides", NnArgs.Spatial(strides, "strides", data_format, name ?? "depthwise"))
                 .Attr("padding", padding)
                 .Attr("data_format", data_format)
-                .Attr("dilations", NnArgs.Spatial(dilations ?? rate ?? [1], "dilations", data_format))
+                .Attr("dilations", NnArgs.Spatial(dilations ?? rate ?? [1], "dilations", data_format, name ?? "depthwise"))
                 .Build().outputs[0];
         }
 
@@ -73,7 +73,7 @@ public static partial class tf
 internal static class NnArgs
 {
     /// <summary>TF's _get_sequence for 2-D ops: 1 or 2 spatial values become the 4-value attr of the layout.</summary>
-    public static AttrValue Spatial(int[] values, string name, string dataFormat)
+    public static AttrValue Spatial(int[] values, string name, string dataFormat, string op)
     {
         bool nchw = dataFormat.StartsWith("NC", StringComparison.Ordinal);
         long[] full = values.Length switch
@@ -82,7 +82,7 @@ internal static class NnArgs
             2 => nchw ? [1, 1, values[0], values[1]] : [1, values[0], values[1], 1],
             4 => values.Select(v => (long)v).ToArray(),
             _ => throw new InvalidArgumentException(
-                $"{name} should be of length 1, 2 or 4. Received: {name}=[{string.Join(", ", values)}] of length {values.Length}"),
+                $"{op}: {name} should be of length 1, 2 or 4. Received: {name}=[{string.Join(", ", values)}] of length {values.Length}"),
         };
         return AttrValue.Of(full);
     }

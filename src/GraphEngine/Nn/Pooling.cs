@@ -26,8 +26,8 @@ public static partial class tf
 
         private static Tensor Pool(OpDef def, Tensor value, int[] ksize, int[] strides, string padding, string dataFormat, string name) =>
             new OpBuilder(def, name).Input(value)
-                .Attr("ksize", NnArgs.Spatial(ksize, "ksize", dataFormat))
-                .Attr("strides", NnArgs.Spatial(strides, "strides", dataFormat))
+                .Attr("ksize", NnArgs.Spatial(ksize, "ksize", dataFormat, name))
+                .Attr("strides", NnArgs.Spatial(strides, "strides", dataFormat, name))
                 .Attr("padding", padding)
                 .Attr("data_format", dataFormat)
                 .Build().outputs[0];

@@ -89,10 +89,10 @@ public static partial class tf
             var ls = labels.shape;
             var shape = logits.shape;
             if (shape.HasRank && shape.Rank == 0)
-                throw new InvalidArgumentException($"Logits cannot be scalars - received shape {shape}.");
+                throw new InvalidArgumentException($"sparse_softmax_cross_entropy_with_logits '{name ?? scope.Name}': Logits cannot be scalars - received shape {shape}.");
             if (shape.HasRank && ls.HasRank && ls.Rank != shape.Rank - 1)
                 throw new InvalidArgumentException(
-                    $"Rank mismatch: Rank of labels (received {ls.Rank}) should equal rank of logits minus 1 (received {shape.Rank}).");
+                    $"sparse_softmax_cross_entropy_with_logits '{name ?? scope.Name}': Rank mismatch: Rank of labels ({labels.name}, received {ls.Rank}) should equal rank of logits ({logits.name}) minus 1 (received {shape.Rank}).");
             if (shape.HasRank && shape.Rank == 2)
                 return new OpBuilder(NnOps.SparseSoftmaxCrossEntropyWithLogits, name ?? "SparseSoftmaxCrossEntropyWithLogits")
                     .Input(logits).Input(labels).Build().outputs[0];

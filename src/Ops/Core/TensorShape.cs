@@ -34,7 +34,8 @@ public sealed class TensorShape : IEquatable<TensorShape>
     {
         var copy = (long[])dims.Clone();
         for (int i = 0; i < copy.Length; i++)
-            if (copy[i] < 0) copy[i] = UnknownDim;
+            if (copy[i] < UnknownDim)
+                throw new InvalidArgumentException($"Dimension {copy[i]} must be >= 0 (or -1 for unknown) in shape [{string.Join(",", dims)}].");
         return copy;
     }
 

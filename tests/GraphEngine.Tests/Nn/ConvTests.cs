@@ -13,8 +13,8 @@ public sealed class ConvTests
 
     private static Tensor Raw(Ops.Model.OpDef def, Tensor a, Tensor b, Tensor c, int[] strides, string padding, string format = "NHWC", int[]? dilations = null) =>
         new OpBuilder(def).Input(a).Input(b).Input(c)
-            .Attr("strides", NnArgs.Spatial(strides, "strides", format)).Attr("padding", padding).Attr("data_format", format)
-            .Attr("dilations", NnArgs.Spatial(dilations ?? [1], "dilations", format)).Build().outputs[0];
+            .Attr("strides", NnArgs.Spatial(strides, "strides", format, def.Name)).Attr("padding", padding).Attr("data_format", format)
+            .Attr("dilations", NnArgs.Spatial(dilations ?? [1], "dilations", format, def.Name)).Build().outputs[0];
 
     /// <summary>Numeric gradient checks (GradientCheckTests runs them): both layouts, SAME/VALID, stride 2, dilation 2, second order.</summary>
     public static IEnumerable<Case> GradientCases =>
