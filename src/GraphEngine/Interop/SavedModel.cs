@@ -12,7 +12,7 @@ namespace GraphEngine;
 public static partial class tf
 {
     /// <summary>TF1's tf.saved_model: loading SavedModel directories and their standard names.</summary>
-    public static class saved_model
+    public static partial class saved_model
     {
         public static class tag_constants
         {
