@@ -30,6 +30,22 @@ public sealed class MetaGraphImport
 
     /// <summary>"" or the scope prefix the nodes were imported under, with its trailing "/".</summary>
     public string import_scope { get; }
+
+    /// <summary>
+    /// The Saver driving the imported save/restore nodes (TF1's import_meta_graph returns it); null
+    /// when the meta graph has no SaverDef.
+    /// </summary>
+    public Saver? saver { get; internal init; }
+
+    /// <summary>TF1's <c>saver = tf.train.import_meta_graph(path); saver.restore(sess, prefix)</c>.</summary>
+    public void restore(Session sess, string save_path) => RequireSaver().restore(sess, save_path);
+
+    /// <summary>Saves through the imported saver, as <see cref="Saver.save"/>.</summary>
+    public string save(Session sess, string save_path, object? global_step = null, bool write_meta_graph = true) =>
+        RequireSaver().save(sess, save_path, global_step, write_meta_graph: write_meta_graph);
+
+    private Saver RequireSaver() => saver ?? throw new FailedPreconditionException(
+        "The imported meta graph has no SaverDef, so there is no Saver to restore or save with; build one with tf.train.Saver().");
 }
 
 public static partial class tf
@@ -181,7 +197,8 @@ internal static class MetaGraphIO
             saver.SaveTensorName = imported.Map(saver.SaveTensorName);
             saver.RestoreOpName = imported.Map(saver.RestoreOpName);
         }
-        return new MetaGraphImport(meta, saver, variables.Values.ToList(), imported.Scope);
+        var vars = variables.Values.ToList();
+        return new MetaGraphImport(meta, saver, vars, imported.Scope) { saver = saver == null ? null : new Saver(graph, saver, vars) };
     }
 
     private static void AddCollection(ImportedGraph imported, string key, PCollectionDef col, Dictionary<string, Variable> variables)

@@ -42,6 +42,20 @@ public sealed class Saver
         saver_def.Version = PSaverDef.Types.CheckpointFormatVersion.V2;
     }
 
+    /// <summary>
+    /// A saver over save/restore nodes already in <paramref name="graph"/>, described by
+    /// <paramref name="saverDef"/> (TF's Saver(saver_def=...)): what import_meta_graph returns. As in
+    /// TF, names are resolved when saving or restoring, so a SaverDef naming missing nodes fails then.
+    /// </summary>
+    internal Saver(Graph graph, PSaverDef saverDef, IEnumerable<Variable> variables)
+    {
+        _graph = graph;
+        saver_def = saverDef.Clone();
+        Variables = variables.Select(v => (v.op.name, v)).OrderBy(p => p.Item1, StringComparer.Ordinal).ToList();
+        _keepHours = saverDef.KeepCheckpointEveryNHours > 0 ? saverDef.KeepCheckpointEveryNHours : 10000;
+        _nextKeepTime = DateTime.UtcNow.AddHours(_keepHours);
+    }
+
     /// <summary>The SaverDef a runtime (or TF) uses to drive this saver's ops.</summary>
     public PSaverDef saver_def { get; }
 

@@ -112,4 +112,46 @@ public sealed class MetaGraphTests
         Assert.AreEqual(0.9115, correct / (double)labels.Length, 1e-9);
         Assert.AreEqual(2, Mnist.ArgMax(logits, 30, 10), "image 3 (a 4) is misclassified as 2");
     }
+
+    [TestMethod]
+    public void Import_meta_graph_gives_a_saver_that_restores_and_saves_like_tf1()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ge-meta-saver-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var g = new GraphEngine.Graph();
+            using (g.as_default())
+            {
+                var w = tf.Variable(tf.constant(new float[] { 1, 2, 3 }), name: "w");
+                var doubled = tf.multiply(w, 2f, name: "doubled");
+                using var sess = tf.Session(g);
+                sess.run(tf.global_variables_initializer());
+                tf.train.Saver().save(sess, Path.Combine(dir, "model.ckpt"));
+            }
+            var g2 = new GraphEngine.Graph();
+            using (g2.as_default())
+            {
+                var saver = tf.train.import_meta_graph(Path.Combine(dir, "model.ckpt.meta"));
+                Assert.IsNotNull(saver.saver);
+                using var sess = tf.Session(g2);
+                saver.restore(sess, Path.Combine(dir, "model.ckpt"));
+                CollectionAssert.AreEqual(new[] { 2f, 4f, 6f }, sess.run("doubled:0")!.ToArray<float>());
+                sess.run(tf.global_variables()[0].assign(tf.constant(new float[] { 5, 5, 5 })));
+                var prefix = saver.save(sess, Path.Combine(dir, "again.ckpt"), global_step: 7);
+                Assert.AreEqual(Path.Combine(dir, "again.ckpt-7"), prefix);
+                CollectionAssert.AreEqual(new[] { 5f, 5f, 5f }, tf.train.load_variable(prefix, "w").ToArray<float>());
+                Assert.AreEqual(prefix, tf.train.latest_checkpoint(dir));
+            }
+            var g3 = new GraphEngine.Graph();
+            using (g3.as_default())
+            {
+                var noSaver = tf.train.import_meta_graph(new Ops.Proto.MetaGraphDef { GraphDef = new Ops.Proto.GraphDef() });
+                Assert.IsNull(noSaver.saver);
+                using var sess = tf.Session(g3);
+                Assert.ThrowsExactly<FailedPreconditionException>(() => noSaver.restore(sess, Path.Combine(dir, "model.ckpt")));
+            }
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }
