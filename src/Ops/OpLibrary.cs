@@ -47,5 +47,7 @@ public static class OpLibrary
         Nn.BiasAddKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
+        Strings.StringJoinKernels.Register(ops, kernels);
+        Io.ShardedFilenameKernels.Register(ops, kernels);
     }
 }

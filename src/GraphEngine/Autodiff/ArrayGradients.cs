@@ -28,6 +28,7 @@ internal static class NotDifferentiableOps
         RandomOps.RandomStandardNormal, RandomOps.TruncatedNormal, RandomOps.RandomUniform,
         StateOps.VariableV2, StateOps.Variable, StateOps.Assign, StateOps.AssignAdd, StateOps.AssignSub, StateOps.IsVariableInitialized,
         Ops.Training.TrainingOps.ApplyGradientDescent, Ops.Io.IoOps.SaveV2, Ops.Io.IoOps.RestoreV2, Ops.Io.IoOps.MergeV2Checkpoints,
+        Ops.Io.ShardedFilenameOps.ShardedFilename, Ops.Io.ShardedFilenameOps.ShardedFilespec, Ops.Strings.StringOps.StringJoin,
         Ops.Training.TrainingOps.ApplyMomentum, Ops.Training.TrainingOps.ApplyAdagrad, Ops.Training.TrainingOps.ApplyAdadelta,
         Ops.Training.TrainingOps.ApplyRMSProp, Ops.Training.TrainingOps.ApplyCenteredRMSProp, Ops.Training.TrainingOps.ApplyAdam,
         Ops.Training.TrainingOps.ApplyFtrl, Ops.Training.TrainingOps.ApplyFtrlV2);

@@ -24,9 +24,6 @@ public sealed class Saver
     internal Saver(object? var_list, int max_to_keep, double keep_checkpoint_every_n_hours, bool sharded, string? filename,
         string name, bool save_relative_paths)
     {
-        // Sharded savers need StringJoin/ShardedFilename/Pack in the graph, which GraphEngine does not have yet.
-        if (sharded)
-            throw new UnimplementedException("tf.train.Saver(sharded: true) is not supported yet (needs StringJoin and ShardedFilename ops); use sharded: false.");
         _graph = tf.get_default_graph();
         // The io OpDefs resolve their list(type) args when the library registers them; make sure it has.
         _ = _graph.Library;
@@ -36,7 +33,7 @@ public sealed class Saver
         _keepHours = keep_checkpoint_every_n_hours;
         _nextKeepTime = DateTime.UtcNow.AddHours(_keepHours);
         SaveRelativePaths = save_relative_paths;
-        saver_def = Build(saveables, filename ?? "model", name);
+        saver_def = Build(saveables, filename ?? "model", name, sharded);
         saver_def.MaxToKeep = max_to_keep;
         saver_def.KeepCheckpointEveryNHours = (float)keep_checkpoint_every_n_hours;
         saver_def.Version = PSaverDef.Types.CheckpointFormatVersion.V2;
@@ -87,7 +84,7 @@ public sealed class Saver
         return result.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
-    private PSaverDef Build(IReadOnlyList<(string Name, Variable Variable)> vars, string filename, string name)
+    private PSaverDef Build(IReadOnlyList<(string Name, Variable Variable)> vars, string filename, string name, bool sharded)
     {
         using var g = _graph.as_default();
         using var scope = tf.name_scope(name, "save");
@@ -101,18 +98,7 @@ public sealed class Saver
             .Attr("dtype", DType.String).Attr("shape", TensorShape.Scalar).Build().outputs[0];
 
         var names = vars.Select(v => v.Name).ToArray();
-        Operation saveOp;
-        using (var s = tf.name_scope("SaveV2"))
-        {
-            var (tn, ss) = NameAndSliceConsts(names);
-            saveOp = new OpBuilder(IoOps.SaveV2, s.Name).Input(fileTensor).Input(tn).Input(ss)
-                .InputList(vars.Select(v => v.Variable.AsRefTensor)).Build();
-        }
-        Tensor saveTensor;
-        using (var s = tf.name_scope("control_dependency"))
-        using (tf.control_dependencies([saveOp]))
-            saveTensor = new OpBuilder(ArrayOps.Identity, s.Name).Input(fileTensor)
-                .Attr("_class", AttrValue.OfStrings(["loc:@" + fileTensor.op.name])).Build().outputs[0];
+        var saveTensor = sharded ? AddShardedSave(fileTensor, vars, names) : AddSave(fileTensor, vars, names);
 
         Operation restoreOp;
         using (_graph.device("/device:CPU:0"))
@@ -131,13 +117,69 @@ public sealed class Saver
                 .Attr("validate_shape", v.shape.IsFullyDefined)
                 .Attr("_class", AttrValue.OfStrings(["loc:@" + v.op.name])).Build());
         }
-        var restoreAll = tf.group(assigns, name: "restore_all");
+        // A sharded saver groups each device's restores as "restore_shard" first (one device here).
+        var restoreAll = sharded
+            ? tf.group([tf.group(assigns, name: "restore_shard")], name: "restore_all")
+            : tf.group(assigns, name: "restore_all");
         return new PSaverDef
         {
             FilenameTensorName = fileTensor.name,
             SaveTensorName = saveTensor.name,
             RestoreOpName = restoreAll.name,
+            Sharded = sharded,
         };
+    }
+
+    /// <summary>SaveV2 into the prefix itself; the save tensor is the prefix once SaveV2 ran ("control_dependency").</summary>
+    private static Tensor AddSave(Tensor fileTensor, IReadOnlyList<(string Name, Variable Variable)> vars, string[] names)
+    {
+        Operation saveOp;
+        using (var s = tf.name_scope("SaveV2"))
+        {
+            var (tn, ss) = NameAndSliceConsts(names);
+            saveOp = new OpBuilder(IoOps.SaveV2, s.Name).Input(fileTensor).Input(tn).Input(ss)
+                .InputList(vars.Select(v => v.Variable.AsRefTensor)).Build();
+        }
+        using var cd = tf.name_scope("control_dependency");
+        using (tf.control_dependencies([saveOp]))
+            return new OpBuilder(ArrayOps.Identity, cd.Name).Input(fileTensor)
+                .Attr("_class", AttrValue.OfStrings(["loc:@" + fileTensor.op.name])).Build().outputs[0];
+    }
+
+    /// <summary>
+    /// TF's _AddShardedSaveOpsForV2 for one device: SaveV2 into "prefix_temp_&lt;uuid&gt;/part-00000-of-00001",
+    /// then MergeV2Checkpoints moves the shard to the prefix and removes the temporary directory,
+    /// so a reader never sees a half-written checkpoint at the prefix.
+    /// </summary>
+    private static Tensor AddShardedSave(Tensor fileTensor, IReadOnlyList<(string Name, Variable Variable)> vars, string[] names)
+    {
+        const int numShards = 1;
+        var suffix = tf.ConstantOf(HostTensor.FromStrings([Encoding.UTF8.GetBytes($"_temp_{Guid.NewGuid():N}/part")], []), "StringJoin/inputs_1");
+        var tmpPrefix = new OpBuilder(Ops.Strings.StringOps.StringJoin, "StringJoin").InputList([fileTensor, suffix])
+            .Attr("separator", "").Build().outputs[0];
+        var numShardsTensor = tf.ConstantOf(HostTensor.Scalar(numShards), "num_shards");
+        var shardTensor = tf.ConstantOf(HostTensor.Scalar(0), "ShardedFilename/shard");
+        Tensor shardFile;
+        using (tf.get_default_graph().device("/device:CPU:0"))
+            shardFile = new OpBuilder(Ops.Io.ShardedFilenameOps.ShardedFilename, "ShardedFilename")
+                .Input(tmpPrefix).Input(shardTensor).Input(numShardsTensor).Build().outputs[0];
+        Tensor shardSaved;
+        using (tf.get_default_graph().device("/device:CPU:0"))
+            shardSaved = AddSave(shardFile, vars, names);
+        using (tf.control_dependencies([shardSaved.op]))
+        using (tf.get_default_graph().device("/device:CPU:0"))
+        {
+            Operation merge;
+            using (var m = tf.name_scope("MergeV2Checkpoints"))
+            {
+                var prefixes = new OpBuilder(ArrayOps.Pack, "checkpoint_prefixes").InputList([shardSaved])
+                    .Attr("axis", 0L).Build().outputs[0];
+                merge = new OpBuilder(IoOps.MergeV2Checkpoints, m.Name).Input(prefixes).Input(fileTensor)
+                    .Attr("delete_old_dirs", true).Build();
+            }
+            using (tf.control_dependencies([merge]))
+                return new OpBuilder(ArrayOps.Identity, "Identity").Input(fileTensor).Build().outputs[0];
+        }
     }
 
     private static (Tensor Names, Tensor Slices) NameAndSliceConsts(string[] names)

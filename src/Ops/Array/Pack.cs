@@ -73,6 +73,8 @@ internal static class PackKernels
     {
         ops.Add(ArrayOps.Pack, ArrayOps.Unpack);
         k.Add(ArrayOps.Pack, KernelTypes.FixedSize, c => new PackKernel(c.Attr("axis").I));
+        // Sharded savers pack the shard filenames into one string vector for MergeV2Checkpoints.
+        k.Add(ArrayOps.Pack, DType.String, c => new StringPackKernel(c.Attr("axis").I));
         k.Add(ArrayOps.Unpack, KernelTypes.FixedSize, c => new UnpackKernel(c.Attr("axis").I));
     }
 
@@ -119,6 +121,39 @@ internal static class PackKernels
             for (int i = axis; i < first.Rank; i++) inner *= first.Dims[i];
             var block = Enumerable.Repeat(inner * first.DType.Size(), n).ToArray();
             ConcatRows(inputs, block, outer, y.Buffer!.Bytes);
+        }
+    }
+
+    private sealed class StringPackKernel(long axisAttr) : IOpKernel
+    {
+        public void Compute(OpKernelContext ctx)
+        {
+            int n = ctx.NumInputs;
+            var first = ctx.Input(0);
+            int rank = first.Rank + 1;
+            if (axisAttr < -rank || axisAttr >= rank)
+                throw new InvalidArgumentException($"axis = {axisAttr} not in [{-rank}, {rank})");
+            int axis = (int)(axisAttr < 0 ? axisAttr + rank : axisAttr);
+            long outer = 1, inner = 1;
+            for (int i = 0; i < axis; i++) outer *= first.Dims[i];
+            for (int i = axis; i < first.Rank; i++) inner *= first.Dims[i];
+            var result = new byte[outer * n * inner][];
+            long pos = 0;
+            var inputs = new byte[n][][];
+            for (int j = 0; j < n; j++)
+            {
+                var x = ctx.Input(j);
+                if (!x.SameShape(first))
+                    throw new InvalidArgumentException($"Shapes of all inputs must match: values[0].shape = {first.Shape} != values[{j}].shape = {x.Shape}");
+                inputs[j] = x.Strings!;
+            }
+            for (long o = 0; o < outer; o++)
+                for (int j = 0; j < n; j++)
+                    for (long e = 0; e < inner; e++)
+                        result[pos++] = inputs[j][o * inner + e];
+            var dims = first.Dims.ToArray().ToList();
+            dims.Insert(axis, n);
+            ctx.SetOutput(0, HostTensor.FromStrings(result, dims.ToArray()));
         }
     }
 
