@@ -5,6 +5,7 @@
 using System.Diagnostics;
 using GraphEngine;
 using GraphEngine.Data;
+using MnistMlp;
 
 int epochs = 10;
 string? dataDir = null;
@@ -31,27 +32,7 @@ const int seed = 1;
 var mnist = Mnist.read_data_sets(dataDir, one_hot: true, validation_size: 0, seed: seed);
 Console.WriteLine($"MNIST: {mnist.train.num_examples} training and {mnist.test.num_examples} test images from {dataDir}");
 
-tf.set_random_seed(seed);
-var x = tf.placeholder(tf.float32, new[] { -1, 784 }, name: "x");
-var y_ = tf.placeholder(tf.float32, new[] { -1, 10 }, name: "y_");
-
-Tensor Dense(Tensor input, int units, string name, bool relu)
-{
-    using var scope = tf.name_scope(name);
-    int fanIn = (int)input.shape[1];
-    var w = tf.Variable(tf.truncated_normal(new[] { fanIn, units }, stddev: Math.Sqrt(2.0 / fanIn)), name: "kernel");
-    var b = tf.Variable(tf.zeros(new[] { units }), name: "bias");
-    var z = tf.matmul(input, w) + b;
-    return relu ? tf.nn.relu(z) : z;
-}
-
-var h1 = Dense(x, 512, "dense", relu: true);
-var h2 = Dense(h1, 256, "dense_1", relu: true);
-var logits = Dense(h2, 10, "dense_2", relu: false);
-var loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels: y_, logits: logits), name: "loss");
-var train_op = tf.train.AdamOptimizer(1e-3).minimize(loss);
-var correct = tf.equal(tf.argmax(logits, 1), tf.argmax(y_, 1));
-var accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name: "accuracy");
+var net = Mlp.Build(seed);
 var saver = tf.train.Saver();
 
 using var sess = tf.Session();
@@ -65,18 +46,18 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     for (int step = 0; step < stepsPerEpoch; step++)
     {
         var (xs, ys) = mnist.train.next_batch(batchSize, shuffle: true, drop_last: true);
-        var r = sess.run(new ITensorOrOperation[] { loss, accuracy, train_op }, (x, xs), (y_, ys));
+        var r = sess.run(new ITensorOrOperation[] { net.Loss, net.Accuracy, net.TrainOp }, (net.X, xs), (net.Labels, ys));
         lossSum += r[0]!.GetSingle();
         accSum += r[1]!.GetSingle();
         if (!Console.IsOutputRedirected)
             Console.Write($"\repoch {epoch,2}/{epochs}  step {step + 1,3}/{stepsPerEpoch}  loss {lossSum / (step + 1):F4}  accuracy {accSum / (step + 1):P1}   ");
     }
     double samplesPerSecond = stepsPerEpoch * batchSize / watch.Elapsed.TotalSeconds;
-    var testAcc = sess.run(accuracy, (x, mnist.test.images), (y_, mnist.test.labels)).GetSingle();
+    var testAcc = sess.run(net.Accuracy, (net.X, mnist.test.images), (net.Labels, mnist.test.labels)).GetSingle();
     Console.Write(Console.IsOutputRedirected ? "" : "\r");
     Console.WriteLine($"epoch {epoch,2}/{epochs}  loss {lossSum / stepsPerEpoch:F4}  train accuracy {accSum / stepsPerEpoch:P2}  test accuracy {testAcc:P2}  {samplesPerSecond:F0} samples/s");
 }
-var finalAcc = sess.run(accuracy, (x, mnist.test.images), (y_, mnist.test.labels)).GetSingle();
+var finalAcc = sess.run(net.Accuracy, (net.X, mnist.test.images), (net.Labels, mnist.test.labels)).GetSingle();
 Directory.CreateDirectory(outDir);
 var prefix = saver.save(sess, Path.Combine(outDir, "model.ckpt"), global_step: epochs * stepsPerEpoch);
 Console.WriteLine($"done: {epochs} epochs in {total.Elapsed.TotalSeconds:F1} s, test accuracy {finalAcc:P2} on {mnist.test.num_examples} held-out images; checkpoint {prefix}");
