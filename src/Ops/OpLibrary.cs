@@ -47,5 +47,8 @@ public static class OpLibrary
         Nn.BiasAddKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
+        Random.RandomSamplingKernels.Register(ops, kernels);
+        Logging.LoggingKernels.Register(ops, kernels);
+        Script.ScriptKernels.Register(ops, kernels);
     }
 }
