@@ -14,7 +14,7 @@ public static partial class tf
     /// The node is TF's PyFunc (or PyFuncStateless when <paramref name="stateful"/> is false) with a "token" attr that
     /// finds the delegate in this process's registry, so the graph exports (as_graph_def, meta graphs, freeze) like a
     /// TF py_func graph, but it runs only in this process: elsewhere the node fails with NotFound naming the token.
-    /// Gradients through it are refused (LookupError). Outputs have unknown shapes.
+    /// Gradients stop at it (TF's NotDifferentiable). Outputs have unknown shapes.
     /// </summary>
     public static Tensor[] host_func(Func<NDArray[], NDArray[]> f, Tensor[] inp, DType[] Tout, bool stateful = true, string? name = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -41,15 +41,10 @@ public static partial class tf
 }
 
 /// <summary>
-/// No gradient through host functions. TF marks PyFunc NotDifferentiable (the gradient silently stops); here asking
-/// for one is an error, so a training step does not quietly lose the part of the graph behind the delegate.
+/// No gradient through host functions: TF declares PyFunc and PyFuncStateless NotDifferentiable
+/// (script_ops.py), so gradients stop there and inputs reached only through one get none.
 /// </summary>
 internal static class ScriptGradients
 {
-    public static void Register(GradientRegistry g)
-    {
-        foreach (var def in new[] { ScriptOps.PyFunc, ScriptOps.PyFuncStateless })
-            g.Add(def, static (op, grads) =>
-                throw new LookupErrorException($"No gradient defined for operation '{op.name}' (op type: {op.type})"));
-    }
+    public static void Register(GradientRegistry g) => g.NoGradient(ScriptOps.PyFunc, ScriptOps.PyFuncStateless);
 }
