@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GraphEngine.Ops.Compute.Random;
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Framework;
@@ -195,7 +196,7 @@ internal sealed class MultinomialKernel<T>(GuardedPhilox gen, DType outputType) 
         }
     }
 
-    private static double ToDouble(T v) => v is float f ? f : (double)(object)v;
+    private static double ToDouble(T v) => typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref v) : Unsafe.As<T, double>(ref v);
 
     /// <summary>std::upper_bound: the first index whose value is greater than <paramref name="x"/>.</summary>
     private static long UpperBound(double[] cdf, double x)

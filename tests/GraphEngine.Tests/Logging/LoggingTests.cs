@@ -85,6 +85,9 @@ public sealed class LoggingTests
         Assert.AreEqual("p_format", toStdout.inputs[0].op.name);
         StringAssert.Contains(Capture(() => s.run(toStdout), stdout: true), "[0 1 ... 8 9]!\n");
         Assert.ThrowsExactly<InvalidArgumentException>(() => tf.print(["x"], output_stream: "nowhere"));
+        var textOnly = tf.print("just text", 42);
+        Assert.AreEqual(0, textOnly.inputs[0].op.inputs.Length, "no tensors: a template with no placeholders");
+        StringAssert.Contains(Capture(() => s.run(textOnly)), "just text 42\n");
     }
 
     [TestMethod]

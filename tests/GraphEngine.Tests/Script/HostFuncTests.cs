@@ -86,6 +86,27 @@ public sealed class HostFuncTests
     }
 
     [TestMethod]
+    public void A_meta_graph_keeps_the_node_with_TFs_PyFunc_op_def()
+    {
+        using var _ = new GraphEngine.Graph().as_default();
+        var x = tf.placeholder(tf.float32, new[] { 2 }, name: "x");
+        tf.host_func(xs => xs[0], [x], tf.float32, name: "echo");
+        var meta = tf.train.export_meta_graph();
+        Assert.IsTrue(meta.GraphDef.Node.Any(n => n.Name == "echo" && n.Op == "PyFunc"));
+        var op = meta.MetaInfoDef.StrippedOpList.Op.Single(o => o.Name == "PyFunc");
+        CollectionAssert.AreEqual(new[] { "token", "Tin", "Tout" }, op.Attr.Select(a => a.Name).ToArray());
+        Assert.IsTrue(op.IsStateful);
+        using (new GraphEngine.Graph().as_default())
+        {
+            tf.train.import_meta_graph(meta);
+            var g = tf.get_default_graph();
+            using var s = tf.Session();
+            CollectionAssert.AreEqual(new[] { 5f, 6f },
+                s.run(g.get_tensor_by_name("echo:0"), (g.get_tensor_by_name("x:0"), new[] { 5f, 6f })).ToArray<float>());
+        }
+    }
+
+    [TestMethod]
     public void Freezing_keeps_the_host_func_node()
     {
         using var _ = new GraphEngine.Graph().as_default();
