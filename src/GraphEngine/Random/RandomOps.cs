@@ -93,6 +93,8 @@ public static partial class tf
     {
         if (v != System.Math.Floor(v) || double.IsInfinity(v))
             throw new InvalidArgumentException($"random_uniform: {what} = {v} is not an integer, as {dtype.PythonName()} needs.");
-        return dtype == DType.Int32 ? checked((int)v) : checked((long)v);
+        bool fits = dtype == DType.Int32 ? v is >= int.MinValue and <= int.MaxValue : v is >= long.MinValue and < 9.2233720368547758e18;
+        if (!fits) throw new InvalidArgumentException($"random_uniform: {what} = {v} does not fit in {dtype.PythonName()}.");
+        return dtype == DType.Int32 ? (int)v : (long)v;
     }
 }

@@ -107,7 +107,10 @@ internal sealed class PrintKernel(string message, long firstN, int summarize) : 
     }
 }
 
-/// <summary>TF's PrintV2Op: writes a scalar string and <c>end</c> to the chosen stream (or appends to file://path).</summary>
+/// <summary>
+/// TF's PrintV2Op: writes a scalar string and <c>end</c> to the chosen stream (or appends to file://path).
+/// The log(…) streams go to stderr, where TF's LOG(INFO/WARNING/ERROR) lines go: the engine has no logger of its own.
+/// </summary>
 internal sealed class PrintV2Kernel : IOpKernel
 {
     private readonly string _stream, _end;

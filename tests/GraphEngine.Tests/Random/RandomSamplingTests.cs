@@ -50,6 +50,8 @@ public sealed class RandomSamplingTests
         StringAssert.Contains(e.Message, "Must specify maxval for integer dtype int32");
         e = Assert.ThrowsExactly<InvalidArgumentException>(() => tf.random_uniform(new[] { 2 }, minval: 0.5, maxval: 3, dtype: tf.int32));
         StringAssert.Contains(e.Message, "minval = 0.5");
+        e = Assert.ThrowsExactly<InvalidArgumentException>(() => tf.random_uniform(new[] { 2 }, maxval: 3e9, dtype: tf.int32));
+        StringAssert.Contains(e.Message, "does not fit in int32");
         var empty = tf.random_uniform(new[] { 2 }, minval: 3, maxval: 3, dtype: tf.int32, name: "empty_range");
         var run = Assert.ThrowsExactly<InvalidArgumentException>(() => s.run(empty));
         StringAssert.Contains(run.Message, "Need minval < maxval, got 3 >= 3");
