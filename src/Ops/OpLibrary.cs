@@ -49,5 +49,8 @@ public static class OpLibrary
         Training.TrainingKernels.Register(ops, kernels);
         Strings.StringJoinKernels.Register(ops, kernels);
         Io.ShardedFilenameKernels.Register(ops, kernels);
+        Random.RandomSamplingKernels.Register(ops, kernels);
+        Logging.LoggingKernels.Register(ops, kernels);
+        Script.ScriptKernels.Register(ops, kernels);
     }
 }

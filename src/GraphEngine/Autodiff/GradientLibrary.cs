@@ -33,5 +33,8 @@ internal static class GradientLibrary
         TransposeGradients.Register(g);
         GatherGradients.Register(g);
         NotDifferentiableOps.Register(g);
+        RandomSamplingGradients.Register(g);
+        LoggingGradients.Register(g);
+        ScriptGradients.Register(g);
     }
 }

@@ -65,19 +65,36 @@ public static partial class tf
         return OpBuilder.Binary(Ops.Math.MathOps.AddV2, mul, meanTensor, scope.Name);
     }
 
-    /// <summary>Uniform samples in [minval, maxval) (RandomUniform · (max − min) + min).</summary>
-    public static Tensor random_uniform(ShapeLike shape, double minval = 0.0, double maxval = 1.0, DType dtype = DType.Float,
+    /// <summary>
+    /// Uniform samples in [minval, maxval): RandomUniform · (max − min) + min for floating dtypes
+    /// (maxval defaults to 1), RandomUniformInt for int32/int64, where maxval is required (TF's ValueError).
+    /// </summary>
+    public static Tensor random_uniform(ShapeLike shape, double minval = 0.0, double? maxval = null, DType dtype = DType.Float,
         int? seed = null, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         using var _ = CallSite.Enter(file, line);
-        if (!dtype.IsFloating())
-            throw new UnimplementedException($"random_uniform for {dtype.PythonName()} needs RandomUniformInt, which is not available yet.");
+        bool isInt = dtype is DType.Int32 or DType.Int64;
+        if (!dtype.IsFloating() && !isInt)
+            throw new InvalidArgumentException($"random_uniform needs a floating or int32/int64 dtype, got {dtype.PythonName()}.");
+        if (isInt && maxval == null) throw new InvalidArgumentException($"Must specify maxval for integer dtype {dtype.PythonName()}.");
         using var scope = name_scope(name ?? "random_uniform");
         var shapeTensor = ShapeTensor(shape, "shape");
-        var min = constant(minval, dtype, name: "min");
-        var max = constant(maxval, dtype, name: "max");
+        var min = constant(isInt ? IntegralValue(minval, dtype, "minval") : minval, dtype, name: "min");
+        var max = constant(isInt ? IntegralValue(maxval!.Value, dtype, "maxval") : maxval ?? 1.0, dtype, name: "max");
         var (s1, s2) = GetSeed(seed);
+        if (isInt)
+            return new OpBuilder(RandomOps.RandomUniformInt, scope.Name).Input(shapeTensor).Input(min).Input(max)
+                .Attr("seed", s1).Attr("seed2", s2).Build().outputs[0];
         var rnd = new OpBuilder(RandomOps.RandomUniform).Input(shapeTensor).Attr("dtype", dtype).Attr("seed", s1).Attr("seed2", s2).Build().outputs[0];
         return OpBuilder.Binary(Ops.Math.MathOps.AddV2, rnd * (max - min), min, scope.Name);
+    }
+
+    private static object IntegralValue(double v, DType dtype, string what)
+    {
+        if (v != System.Math.Floor(v) || double.IsInfinity(v))
+            throw new InvalidArgumentException($"random_uniform: {what} = {v} is not an integer, as {dtype.PythonName()} needs.");
+        bool fits = dtype == DType.Int32 ? v is >= int.MinValue and <= int.MaxValue : v is >= long.MinValue and < 9.2233720368547758e18;
+        if (!fits) throw new InvalidArgumentException($"random_uniform: {what} = {v} does not fit in {dtype.PythonName()}.");
+        return dtype == DType.Int32 ? (int)v : (long)v;
     }
 }

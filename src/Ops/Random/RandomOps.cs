@@ -46,12 +46,15 @@ internal sealed class GuardedPhilox
         _gen = new Philox((ulong)seed, (ulong)seed2);
     }
 
-    public Philox ReserveOutputs(long count)
+    public Philox ReserveOutputs(long count) => ReserveSamples128(count * (long)SamplesPerOutput);
+
+    /// <summary>TF's ReserveSamples128: a generator for the next <paramref name="samples"/> Philox outputs.</summary>
+    public Philox ReserveSamples128(long samples)
     {
         lock (_lock)
         {
             var local = _gen;
-            _gen.Skip((ulong)count * SamplesPerOutput);
+            _gen.Skip((ulong)samples);
             return local;
         }
     }

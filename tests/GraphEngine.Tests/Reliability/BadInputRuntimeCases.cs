@@ -128,6 +128,44 @@ public sealed partial class BadInputCatalogTests
             s.run(tf.global_variables_initializer());
             s.run(a, (x, new float[3]));
         }, "fed_assign", "[2]", "[3]"),
+        C<InvalidArgumentException>("NaN loss caught by tf.debugging.check_numerics", _ =>
+        {
+            var x = tf.placeholder(tf.float32, new[] { 2 }, name: "x");
+            var w = tf.Variable(tf.ones(new[] { 2 }), name: "w");
+            var loss = tf.debugging.check_numerics(tf.reduce_sum(tf.log(x * w.value())), "loss is finite", name: "checked_loss");
+            var train = tf.train.GradientDescentOptimizer(0.1f).minimize(loss);
+            using var s = tf.Session();
+            s.run(tf.global_variables_initializer());
+            s.run(train, (x, new[] { 1f, -1f }));
+        }, "checked_loss", "loss is finite : Tensor had NaN values"),
+        C<InvalidArgumentException>("Inf loss caught by tf.add_check_numerics_ops naming the tensor", _ =>
+        {
+            var x = tf.placeholder(tf.float32, new[] { 2 }, name: "x");
+            var w = tf.Variable(tf.ones(new[] { 2 }), name: "w");
+            var loss = tf.reduce_sum(tf.log(x * w.value()), name: "total_loss");
+            tf.train.GradientDescentOptimizer(0.1f).minimize(loss);
+            var checks = tf.add_check_numerics_ops();
+            using var s = tf.Session();
+            s.run(tf.global_variables_initializer());
+            // Run the checks alone: run with the train op, a check on w/read may see the update of the same step
+            // (the read aliases the variable, as in TF1), so which check fails first would depend on scheduling.
+            s.run(checks, (x, new[] { 1f, 0f }));
+        }, "Log:0 : Tensor had Inf values"),
+        C<InvalidArgumentException>("tf.Assert on fed data naming the assert and the values", _ =>
+        {
+            var x = tf.placeholder(tf.int32, new[] { 3 }, name: "labels");
+            var ok = tf.debugging.assert_non_negative(x, message: "labels must be >= 0", name: "labels_ok");
+            using var s = tf.Session();
+            s.run(ok, (x, new[] { 1, -4, 2 }));
+        }, "labels_ok", "labels must be >= 0", "1 -4 2"),
+        C<NotFoundException>("host function token unknown to this process", _ =>
+        {
+            var x = tf.placeholder(tf.float32, new[] { 1 }, name: "x");
+            var y = new OpBuilder(Ops.Script.ScriptOps.PyFunc, "foreign_py_func").InputList([x]).Attr("token", "pyfunc_17")
+                .Attr("Tout", AttrValue.Of(new[] { tf.float32 })).Build().outputs[0];
+            using var s = tf.Session();
+            s.run(y, (x, new[] { 1f }));
+        }, "foreign_py_func", "pyfunc_17"),
     ];
 
     private const string PlaceholderNode = "node { name: \"x\" op: \"Placeholder\" attr { key: \"dtype\" value { type: DT_FLOAT } } }\n";
