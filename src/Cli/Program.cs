@@ -17,6 +17,8 @@ public static class Program
         root.Options.Add(Verbose);
         root.Subcommands.Add(InspectCommand.Definition());
         root.Subcommands.Add(ShowCommand.Definition());
+        root.Subcommands.Add(RunCommand.Definition());
+        root.Subcommands.Add(FreezeCommand.Definition());
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
