@@ -124,6 +124,7 @@ public sealed class RunTests
     public void MistypedNamesAndBadValuesFailClearly()
     {
         StringAssert.Contains(Fails(1, "run", HalfPlusTwo, "--input", "xx=[[1]]"), "did you mean 'x'?");
+        StringAssert.Contains(Fails(1, "run", HalfPlusTwo, "--input", "X=[[1]]"), "did you mean 'x'?");
         StringAssert.Contains(Fails(1, "run", HalfPlusTwo, "--input", "x=[[1]]", "--output", "y22"), "did you mean 'y2'?");
         StringAssert.Contains(Fails(2, "run", HalfPlusTwo, "--input", "x=[[1],[2,3]]"), "ragged");
         StringAssert.Contains(Fails(2, "run", HalfPlusTwo, "--input", "x"), "NAME=VALUE");

@@ -206,7 +206,8 @@ public static class InspectCommand
     /// <summary>" (did you mean 'x'?)" for the closest key by edit distance, or empty when nothing is close.</summary>
     public static string Suggest(string name, IEnumerable<string> candidates)
     {
-        var best = candidates.Where(c => c.Length > 0).Select(c => (c, d: Levenshtein(name, c))).OrderBy(t => t.d).FirstOrDefault();
+        var best = candidates.Where(c => c.Length > 0).Select(c => (c, d: Levenshtein(name, c))).OrderBy(t => t.d)
+            .ThenBy(t => string.Equals(t.c, name, StringComparison.OrdinalIgnoreCase) ? 0 : 1).FirstOrDefault();   // a case slip is the likeliest typo
         return best.c != null && best.d <= Math.Max(3, name.Length / 3) ? $" (did you mean '{best.c}'?)" : "";
     }
 

@@ -138,7 +138,11 @@ public static class RunCommand
         var op = graph.get_operations().FirstOrDefault(x => x.name == opName);
         if (op == null)
         {
-            var candidates = graph.get_operations().Select(x => x.name).Concat(keys?.Keys ?? Enumerable.Empty<string>());
+            // Ties go to the earliest candidate: signature keys, then placeholders, then every other op.
+            var ops = graph.get_operations();
+            var candidates = (keys?.Keys ?? Enumerable.Empty<string>())
+                .Concat(ops.Where(x => x.type is "Placeholder" or "PlaceholderWithDefault").Select(x => x.name))
+                .Concat(ops.Select(x => x.name));
             throw new NotFoundException($"{what} '{name}': no such tensor or op in the graph{InspectCommand.Suggest(name, candidates)}");
         }
         return graph.get_tensor_by_name(name.Contains(':') ? name : name + ":0");
