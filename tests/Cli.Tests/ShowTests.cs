@@ -96,6 +96,19 @@ public sealed class ShowTests
         File.WriteAllBytes(bad, [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]);
         StringAssert.Contains(Fails(1, "show", bad), "bad.pb");
         Assert.AreEqual(2, Tool("show").rc);
+        StringAssert.Contains(Fails(2, "show", TfData.Path("frozen-keras-mlp-mnist-tf2.3", "mnist.pb"), "--tag_set", "serve"), "is a GraphDef");
+    }
+
+    [TestMethod]
+    public void AllShowsEveryMetaGraphAndTheGraphSummary()
+    {
+        var json = Ok("show", HalfPlusTwo, "--all", "--json");
+        using var doc = JsonDocument.Parse(json);
+        var sigs = doc.RootElement.GetProperty("meta_graphs")[0].GetProperty("signature_defs");
+        Assert.AreEqual(5, sigs.EnumerateObject().Count(), "classify_x_to_y, regress_x2_to_y3, regress_x_to_y, regress_x_to_y2, serving_default");
+        Assert.AreEqual(6, doc.RootElement.GetProperty("parameters").GetInt64());
+        var text = Ok("show", HalfPlusTwo, "--all", "--signature_def", "serving_default");
+        StringAssert.Contains(text, "Op types");   // --all keeps the graph summary even when one signature is picked
     }
 
     [TestMethod]

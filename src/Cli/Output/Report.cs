@@ -55,7 +55,11 @@ public sealed class Report
             switch (b)
             {
                 case TextBlock t: console.WriteLine(t.Text); break;
-                case TableBlock t: console.Write(RichTable(t)); break;
+                case TableBlock t:
+                    // The title goes above the table, not into its header: a long title must not wrap to the table's width.
+                    if (t.Title != null) console.Write(new Text(t.Title + "\n", new Style(decoration: Decoration.Bold)));
+                    console.Write(RichTable(t));
+                    break;
                 case TreeBlock t: console.Write(RichTree(t.Root)); break;
             }
     }
@@ -63,7 +67,6 @@ public sealed class Report
     static Table RichTable(TableBlock t)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        if (t.Title != null) table.Title(Markup.Escape(t.Title));
         for (int i = 0; i < t.Header.Count; i++)
         {
             var col = new TableColumn(new Markup("[bold]" + Markup.Escape(t.Header[i]) + "[/]"));
