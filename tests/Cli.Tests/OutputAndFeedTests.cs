@@ -69,6 +69,8 @@ public sealed class OutputAndFeedTests
         CollectionAssert.AreEqual(new[] { 1, 2, 3, 4, 5, 6 }, ints.ToArray<int>());
         Assert.ThrowsExactly<InvalidArgumentException>(() => FeedParser.Conform(FeedParser.ParseValue("[1.5]", "x"), DType.Int64, TensorShape.Unknown, "x"));
         Assert.ThrowsExactly<InvalidArgumentException>(() => FeedParser.Conform(FeedParser.ParseValue("[\"a\"]", "x"), DType.Float, TensorShape.Unknown, "x"));
+        var e = Assert.ThrowsExactly<InvalidArgumentException>(() => FeedParser.Conform(FeedParser.ParseValue("[1e12]", "big"), DType.Int32, TensorShape.Unknown, "big"));
+        StringAssert.Contains(e.Message, "input 'big': a value is out of the range of int32");
     }
 
     [TestMethod]

@@ -132,6 +132,17 @@ public sealed class RunTests
         StringAssert.Contains(Fails(1, "run", FrozenMnist, "--input", "Input=[[1,2]]"), "Input");
         StringAssert.Contains(Fails(1, "run", FrozenMnist), "Input");   // unfed placeholder is named
         Assert.AreEqual(2, Tool("run", HalfPlusTwo, "--repeat", "many").rc);
+        StringAssert.Contains(Fails(2, "run", HalfPlusTwo, "--checkpoint", "x", "--input", "x=[[1]]"), "SavedModel");
+        StringAssert.Contains(Fails(2, "run", HalfPlusTwo, "--repeat", "0"), "--repeat");
+    }
+
+    [TestMethod]
+    public void CorruptSavedModelAndTf2SavedModelFail()
+    {
+        var dir = TempDir();
+        File.WriteAllBytes(Path.Combine(dir, "saved_model.pb"), [0x12, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]);
+        StringAssert.Contains(Fails(1, "run", dir), "saved_model.pb");
+        StringAssert.Contains(Fails(1, "run", TfData.Path("tf-serving-savedmodels", "half_plus_two_tf2.14", "00000123"), "--input", "x=[1]"), "TF2");
     }
 
     [TestMethod]

@@ -159,6 +159,15 @@ public static class FeedParser
         bool integral = dtype is DType.Int32 or DType.Int64 or DType.UInt8 or DType.Int8 or DType.Int16;
         if (integral && v.Any(x => x != Math.Floor(x)))
             throw new InvalidArgumentException($"input '{name}': non-integer values cannot be fed to a {dtype.Name()} tensor");
+        try { return CastChecked(v, dims, dtype, name); }
+        catch (OverflowException)
+        {
+            throw new InvalidArgumentException($"input '{name}': a value is out of the range of {dtype.Name()}");
+        }
+    }
+
+    static HostTensor CastChecked(double[] v, ReadOnlySpan<long> dims, DType dtype, string name)
+    {
         return dtype switch
         {
             DType.Float => HostTensor.FromSpan<float>(v.Select(x => (float)x).ToArray(), dims),

@@ -1,3 +1,4 @@
+using GraphEngine.Cli.Output;
 using GraphEngine.Ops.Core;
 using GraphEngine.Runtime.Io;
 using PMetaGraphDef = GraphEngine.Ops.Proto.MetaGraphDef;
@@ -21,6 +22,23 @@ public static class ModelLoader
 {
     /// <param name="checkpoint">A checkpoint prefix, directory or .index; for a .meta, the prefix beside it is used when present.</param>
     public static LoadedModel Load(ModelSource model, string? tagSet, string? checkpoint)
+    {
+        var dataPrefix = model.Kind == ModelKind.SavedModel ? Path.Combine(model.Path, "variables", "variables") : checkpoint;
+        return Terminal.WithStatus($"loading {model.Path}", DataBytes(dataPrefix) > LongLoadBytes, () => LoadNow(model, tagSet, checkpoint));
+    }
+
+    /// <summary>Loads of more than this many bytes of variables get a spinner on a terminal.</summary>
+    const long LongLoadBytes = 64L << 20;
+
+    static long DataBytes(string? prefix)
+    {
+        if (prefix == null) return 0;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(prefix));
+        if (dir == null || !Directory.Exists(dir)) return 0;
+        return Directory.EnumerateFiles(dir, Path.GetFileName(prefix) + ".data-*").Sum(f => new FileInfo(f).Length);
+    }
+
+    static LoadedModel LoadNow(ModelSource model, string? tagSet, string? checkpoint)
     {
         var graph = new Graph();
         var sess = new Session(graph);

@@ -128,6 +128,13 @@ public static class Terminal
     /// Runs <paramref name="work"/> with a progress bar of <paramref name="steps"/> ticks on a terminal when the
     /// work is big enough to be worth watching; silently otherwise (redirected output stays clean).
     /// </summary>
+    /// <summary>A spinner while <paramref name="work"/> runs, on a terminal and only for long work (e.g. loading a big checkpoint).</summary>
+    public static T WithStatus<T>(string description, bool long_, Func<T> work)
+    {
+        if (!IsInteractive || !long_) return work();
+        return AnsiConsole.Status().Start(Markup.Escape(description), _ => work());
+    }
+
     public static T WithProgress<T>(string description, int steps, bool long_, Func<Action, T> work)
     {
         if (!IsInteractive || !long_ || steps <= 1) return work(() => { });
