@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using GraphEngine.Cli.Output;
 using GraphEngine.Data;
-using System.Text.RegularExpressions;
 using GraphEngine.Ops.Core;
 using GraphEngine.Runtime.Io;
 
@@ -13,7 +13,8 @@ public sealed record InspectOptions(string Path, string? Tensor = null, bool All
     string? Filter = null, bool Json = false, int Threshold = 1000, string? Diff = null, IReadOnlyList<string>? Export = null);
 
 /// <summary>
-/// Pure back end of <c>graphengine inspect</c>: returns the text to print so tests can call it in-process.
+/// Back end of <c>graphengine inspect</c>: builds the report (or JSON) so tests can call it in-process;
+/// <see cref="Run"/> gives the plain text printed when output is redirected.
 /// </summary>
 public static class InspectCommand
 {
