@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GraphEngine.Cli.Commands;
+using GraphEngine.Cli.Output;
 using GraphEngine.Ops.Core;
 
 namespace GraphEngine.Cli;
@@ -7,23 +8,17 @@ namespace GraphEngine.Cli;
 /// <summary>Entry point: only argument parsing and error-to-exit-code mapping; the work lives in Commands/.</summary>
 public static class Program
 {
+    /// <summary>--verbose is accepted before or after the command name.</summary>
+    internal static readonly Option<bool> Verbose = new("--verbose") { Description = "Print stack traces on failure", Recursive = true };
+
     public static int Main(string[] args)
     {
-        var verbose = new Option<bool>("--verbose") { Description = "Print stack traces on failure" };
-        var root = new RootCommand("GraphEngine command-line tool: inspect checkpoints");
-        root.Options.Add(verbose);
-
-        var path = new Argument<string>("CKPT") { Description = "Checkpoint prefix, directory with a 'checkpoint' file, or .index file" };
-        var tensor = new Option<string?>("--tensor") { Description = "Print the values of one tensor" };
-        var all = new Option<bool>("--all") { Description = "Print the values of every tensor" };
-        var stats = new Option<bool>("--stats") { Description = "Min/max/mean/std/NaN/Inf per tensor" };
-        var filter = new Option<string?>("--filter") { Description = "Only tensors whose name matches this regex" };
-        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
-        var threshold = new Option<int>("--threshold") { Description = "Summarise arrays with more elements than this", DefaultValueFactory = _ => 1000 };
-        var inspect = new Command("inspect", "List the tensors of a checkpoint") { path, tensor, all, stats, filter, json, threshold };
-        inspect.SetAction(r => Guard(r.GetValue(verbose), () => Console.Out.Write(InspectCommand.Run(new InspectOptions(
-            r.GetValue(path)!, r.GetValue(tensor), r.GetValue(all), r.GetValue(stats), r.GetValue(filter), r.GetValue(json), r.GetValue(threshold))))));
-        root.Subcommands.Add(inspect);
+        var root = new RootCommand("GraphEngine command-line tool: inspect checkpoints, show, run and freeze graphs");
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(InspectCommand.Definition());
+        root.Subcommands.Add(ShowCommand.Definition());
+        root.Subcommands.Add(RunCommand.Definition());
+        root.Subcommands.Add(FreezeCommand.Definition());
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -35,14 +30,32 @@ public static class Program
         return parsed.Invoke();
     }
 
-    static int Guard(bool verbose, Action body)
+    /// <summary>
+    /// Runs a command body: 0 on success; 2 for usage errors found after parsing; 1 for any failure,
+    /// reported as one line (the exception's first line) and a stack trace only with --verbose.
+    /// </summary>
+    internal static int Guard(ParseResult r, Action body)
     {
+        bool verbose = r.GetValue(Verbose);
         try { body(); return 0; }
-        catch (Exception e) when (e is GraphEngineException or IOException or UnauthorizedAccessException or System.Text.RegularExpressions.RegexParseException)
+        catch (Exception e) when (e is UsageException or System.Text.RegularExpressions.RegexParseException)
         {
-            Console.Error.WriteLine("error: " + e.Message.Split('\n')[0]);
+            Console.Error.WriteLine("error: " + FirstLine(e.Message));
             if (verbose) Console.Error.WriteLine(e);
-            return e is System.Text.RegularExpressions.RegexParseException ? 2 : 1;
+            return 2;
+        }
+        catch (Exception e)
+        {
+            // Typed engine errors carry their own clear message; anything else is prefixed with its type so it is still one line.
+            var message = e is GraphEngineException or IOException or UnauthorizedAccessException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            Console.Error.WriteLine("error: " + FirstLine(message));
+            if (verbose) Console.Error.WriteLine(e);
+            return 1;
         }
     }
+
+    static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
+
+    /// <summary>Runs a command that produces output and prints it (plain when redirected, widgets on a terminal).</summary>
+    internal static int Print(ParseResult r, Func<CommandOutput> produce) => Guard(r, () => produce().Print());
 }

@@ -62,7 +62,7 @@ public sealed class InspectTests
     // End-to-end: the built tool as a process, to check exit codes and the one-line error contract.
     static (int rc, string stdout, string stderr) Tool(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "graphengine.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "GraphEngine.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -1,7 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using GraphEngine.Cli.Output;
+using GraphEngine.Data;
 using GraphEngine.Ops.Core;
 using GraphEngine.Runtime.Io;
 
@@ -9,13 +10,31 @@ namespace GraphEngine.Cli.Commands;
 
 /// <summary>Options of <c>graphengine inspect</c>.</summary>
 public sealed record InspectOptions(string Path, string? Tensor = null, bool All = false, bool Stats = false,
-    string? Filter = null, bool Json = false, int Threshold = 1000);
+    string? Filter = null, bool Json = false, int Threshold = 1000, string? Diff = null, IReadOnlyList<string>? Export = null);
 
 /// <summary>
-/// Pure back end of <c>graphengine inspect</c>: returns the text to print so tests can call it in-process.
+/// Back end of <c>graphengine inspect</c>: builds the report (or JSON) so tests can call it in-process;
+/// <see cref="Run"/> gives the plain text printed when output is redirected.
 /// </summary>
 public static class InspectCommand
 {
+    public static Command Definition()
+    {
+        var path = new Argument<string>("CKPT") { Description = "Checkpoint prefix, directory with a 'checkpoint' file, or .index file" };
+        var tensor = new Option<string?>("--tensor") { Description = "Print the values of one tensor" };
+        var all = new Option<bool>("--all") { Description = "Print the values of every tensor" };
+        var stats = new Option<bool>("--stats") { Description = "Min/max/mean/std/NaN/Inf per tensor" };
+        var filter = new Option<string?>("--filter") { Description = "Only tensors whose name matches this regex" };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        var threshold = new Option<int>("--threshold") { Description = "Summarise arrays with more elements than this", DefaultValueFactory = _ => 1000 };
+        var diff = new Option<string?>("--diff") { Description = "Compare with another checkpoint: missing/extra tensors, dtype/shape changes, max abs difference" };
+        var export = new Option<string[]>("--export") { Description = "Write a tensor to a .npy file: NAME=file.npy (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var cmd = new Command("inspect", "List the tensors of a checkpoint") { path, tensor, all, stats, filter, json, threshold, diff, export };
+        cmd.SetAction(r => Program.Print(r, () => Produce(new InspectOptions(r.GetValue(path)!, r.GetValue(tensor), r.GetValue(all),
+            r.GetValue(stats), r.GetValue(filter), r.GetValue(json), r.GetValue(threshold), r.GetValue(diff), r.GetValue(export)))));
+        return cmd;
+    }
+
     /// <summary>Resolves a prefix, a directory holding a <c>checkpoint</c> state file, or an <c>.index</c> file to a prefix.</summary>
     public static string ResolvePrefix(string path)
     {
@@ -31,44 +50,78 @@ public static class InspectCommand
         throw new NotFoundException($"{path}: no checkpoint found (expected PREFIX.index, a directory with a 'checkpoint' file, or an .index file)");
     }
 
-    public static string Run(InspectOptions o)
+    /// <summary>The stable text of the result (plain table or JSON), as printed when output is redirected.</summary>
+    public static string Run(InspectOptions o) => Produce(o).PlainText;
+
+    public static CommandOutput Produce(InspectOptions o)
     {
         var prefix = ResolvePrefix(o.Path);
         var reader = CheckpointReader.Open(prefix);
-        var shapes = reader.GetVariableToShapeMap();
-        var dtypes = reader.GetVariableToDTypeMap();
-        var keys = reader.Keys.Where(k => k.Length > 0).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        if (o.Filter != null)
-        {
-            var re = new Regex(o.Filter);
-            keys = keys.Where(k => re.IsMatch(k)).ToList();
-        }
+        if (o.Diff != null) return InspectDiff.Compare(prefix, reader, ResolvePrefix(o.Diff), o);
+        var keys = SelectKeys(reader, o.Filter);
         if (o.Tensor != null)
         {
-            if (!reader.HasTensor(o.Tensor))
-                throw new NotFoundException($"tensor '{o.Tensor}' not found in {prefix}{Suggest(o.Tensor, reader.Keys)}");
+            RequireTensor(reader, prefix, o.Tensor);
             keys = [o.Tensor];
         }
+        var exported = Export(reader, prefix, o.Export);
 
+        var shapes = reader.GetVariableToShapeMap();
+        var dtypes = reader.GetVariableToDTypeMap();
         var rows = keys.Select(k => new Row(k, dtypes[k], shapes[k])).ToList();
         if (o.Stats || o.Json && o.All)
-            foreach (var r in rows) r.Stats = ComputeStats(reader, r);
+            Terminal.WithProgress("computing statistics", rows.Count, IsLong(rows), tick =>
+            {
+                foreach (var r in rows) { r.Stats = ComputeStats(reader, r); tick(); }
+                return 0;
+            });
 
-        if (o.Json) return ToJson(prefix, rows, reader, o);
+        if (o.Json) return new CommandOutput { Json = ToJson(prefix, rows, exported) };
 
-        var sb = new StringBuilder();
-        sb.AppendLine($"Checkpoint: {prefix}");
-        sb.Append(Table(rows, o.Stats));
+        var report = new Report().Text($"Checkpoint: {prefix}");
+        report.Table(Table(rows, o.Stats));
         long elems = rows.Sum(r => r.Elements), bytes = rows.Sum(r => r.Bytes);
-        sb.AppendLine($"Total: {rows.Count} tensors, {elems.ToString("N0", CultureInfo.InvariantCulture)} parameters, {FormatBytes(bytes)}");
+        report.Text($"Total: {rows.Count} tensors, {elems.ToString("N0", CultureInfo.InvariantCulture)} parameters, {FormatBytes(bytes)}");
+        foreach (var (name, file) in exported) report.Text($"Exported {name} to {file}");
         if (o.Tensor != null || o.All)
             foreach (var r in rows)
-            {
-                sb.AppendLine();
-                sb.AppendLine($"{r.Name} ({r.DType.Name()}, {ShapeText(r.Shape)}):");
-                sb.AppendLine(ValueFormatter.Format(reader.GetTensor(r.Name), o.Threshold));
-            }
-        return sb.ToString();
+                report.Text("").Text($"{r.Name} ({r.DType.Name()}, {ShapeText(r.Shape)}):")
+                      .Text(ValueFormatter.Format(reader.GetTensor(r.Name), o.Threshold));
+        return new CommandOutput { Report = report };
+    }
+
+    /// <summary>Keys in name order (the empty header key left out), filtered by a regex when given.</summary>
+    internal static List<string> SelectKeys(CheckpointReader reader, string? filter)
+    {
+        var keys = reader.Keys.Where(k => k.Length > 0).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        if (filter == null) return keys;
+        var re = new Regex(filter);
+        return keys.Where(k => re.IsMatch(k)).ToList();
+    }
+
+    internal static void RequireTensor(CheckpointReader reader, string prefix, string name)
+    {
+        if (!reader.HasTensor(name))
+            throw new NotFoundException($"tensor '{name}' not found in {prefix}{Suggest(name, reader.Keys)}");
+    }
+
+    /// <summary>Big checkpoints (over 64 MiB) are worth a progress bar on a terminal.</summary>
+    internal static bool IsLong(IEnumerable<Row> rows) => rows.Sum(r => r.Bytes) > 64L << 20;
+
+    /// <summary>Writes each NAME=file.npy pair; names are checked before any file is written.</summary>
+    static List<(string Name, string File)> Export(CheckpointReader reader, string prefix, IReadOnlyList<string>? specs)
+    {
+        var pairs = new List<(string, string)>();
+        foreach (var spec in specs ?? [])
+        {
+            int eq = spec.LastIndexOf('=');
+            if (eq <= 0 || eq == spec.Length - 1)
+                throw new UsageException($"--export expects NAME=file.npy, got '{spec}'");
+            pairs.Add((spec[..eq], spec[(eq + 1)..]));
+        }
+        foreach (var (name, _) in pairs) RequireTensor(reader, prefix, name);
+        foreach (var (name, file) in pairs) Npy.SaveTensor(file, reader.GetTensor(name));
+        return pairs;
     }
 
     internal sealed class Row(string name, DType dtype, TensorShape shape)
@@ -84,7 +137,7 @@ public static class InspectCommand
 
     public sealed record TensorStats(double Min, double Max, double Mean, double Std, long NaN, long Inf);
 
-    static TensorStats? ComputeStats(CheckpointReader reader, Row r)
+    internal static TensorStats? ComputeStats(CheckpointReader reader, Row r)
     {
         if (r.DType == DType.String) return null;
         var v = ValueFormatter.ToDoubles(reader.GetTensor(r.Name));
@@ -102,7 +155,7 @@ public static class InspectCommand
         return new TensorStats(min, max, mean, std, nan, inf);
     }
 
-    static string Table(List<Row> rows, bool stats)
+    static TableBlock Table(List<Row> rows, bool stats)
     {
         var header = new List<string> { "name", "dtype", "shape", "elements", "bytes" };
         if (stats) header.AddRange(["min", "max", "mean", "std", "nan", "inf"]);
@@ -115,56 +168,47 @@ public static class InspectCommand
                 c.AddRange(s == null ? ["-", "-", "-", "-", "-", "-"] :
                     [G(s.Min), G(s.Max), G(s.Mean), G(s.Std), s.NaN.ToString(CultureInfo.InvariantCulture), s.Inf.ToString(CultureInfo.InvariantCulture)]);
             }
-            return c;
+            return c.ToArray();
         }).ToList();
-        var widths = header.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
-        var sb = new StringBuilder();
-        void Line(List<string> c) => sb.AppendLine(string.Join("  ", c.Select((x, i) => i >= 3 ? x.PadLeft(widths[i]) : x.PadRight(widths[i]))).TrimEnd());
-        Line(header);
-        sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var c in cells) Line(c);
-        return sb.ToString();
+        return new TableBlock(null, header, cells, RightAlignFrom: 3);
     }
 
-    static string G(double d) => d.ToString("G6", CultureInfo.InvariantCulture);
+    internal static string G(double d) => d.ToString("G6", CultureInfo.InvariantCulture);
 
     public static string ShapeText(TensorShape s) =>
         !s.HasRank ? "<unknown>" : "[" + string.Join(", ", s.ToArray().Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture))) + "]";
 
-    static string FormatBytes(long b) => b switch
+    internal static string FormatBytes(long b) => b switch
     {
         >= 1 << 20 => $"{b / 1048576.0:F2} MiB".Replace(',', '.'),
         >= 1 << 10 => $"{b / 1024.0:F2} KiB".Replace(',', '.'),
         _ => $"{b} B",
     };
 
-    static string ToJson(string prefix, List<Row> rows, CheckpointReader reader, InspectOptions o)
+    static string ToJson(string prefix, List<Row> rows, List<(string Name, string File)> exported) => CommandOutput.ToJson(new Dictionary<string, object?>
     {
-        var obj = new Dictionary<string, object?>
+        ["checkpoint"] = prefix,
+        ["tensors"] = rows.Select(r => new Dictionary<string, object?>
         {
-            ["checkpoint"] = prefix,
-            ["tensors"] = rows.Select(r => new Dictionary<string, object?>
+            ["name"] = r.Name, ["dtype"] = r.DType.Name(),
+            ["shape"] = r.Shape.HasRank ? r.Shape.ToArray() : null,
+            ["elements"] = r.Elements, ["bytes"] = r.Bytes,
+            ["stats"] = r.Stats == null ? null : new Dictionary<string, object>
             {
-                ["name"] = r.Name, ["dtype"] = r.DType.Name(),
-                ["shape"] = r.Shape.HasRank ? r.Shape.ToArray() : null,
-                ["elements"] = r.Elements, ["bytes"] = r.Bytes,
-                ["stats"] = r.Stats == null ? null : new Dictionary<string, object>
-                {
-                    ["min"] = r.Stats.Min, ["max"] = r.Stats.Max, ["mean"] = r.Stats.Mean, ["std"] = r.Stats.Std,
-                    ["nan"] = r.Stats.NaN, ["inf"] = r.Stats.Inf,
-                },
-            }).ToList(),
-            ["total_parameters"] = rows.Sum(r => r.Elements),
-            ["total_bytes"] = rows.Sum(r => r.Bytes),
-        };
-        var opts = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-        return JsonSerializer.Serialize(obj, opts);
-    }
+                ["min"] = r.Stats.Min, ["max"] = r.Stats.Max, ["mean"] = r.Stats.Mean, ["std"] = r.Stats.Std,
+                ["nan"] = r.Stats.NaN, ["inf"] = r.Stats.Inf,
+            },
+        }).ToList(),
+        ["total_parameters"] = rows.Sum(r => r.Elements),
+        ["total_bytes"] = rows.Sum(r => r.Bytes),
+        ["exported"] = exported.Select(e => new Dictionary<string, string> { ["name"] = e.Name, ["file"] = e.File }).ToList(),
+    });
 
     /// <summary>" (did you mean 'x'?)" for the closest key by edit distance, or empty when nothing is close.</summary>
     public static string Suggest(string name, IEnumerable<string> candidates)
     {
-        var best = candidates.Where(c => c.Length > 0).Select(c => (c, d: Levenshtein(name, c))).OrderBy(t => t.d).FirstOrDefault();
+        var best = candidates.Where(c => c.Length > 0).Select(c => (c, d: Levenshtein(name, c))).OrderBy(t => t.d)
+            .ThenBy(t => string.Equals(t.c, name, StringComparison.OrdinalIgnoreCase) ? 0 : 1).FirstOrDefault();   // a case slip is the likeliest typo
         return best.c != null && best.d <= Math.Max(3, name.Length / 3) ? $" (did you mean '{best.c}'?)" : "";
     }
 
