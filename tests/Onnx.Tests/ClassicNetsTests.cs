@@ -40,7 +40,14 @@ public sealed class ClassicNetsTests
     }
 
     [TestMethod]
-    public void MnistMlpAgrees() => ExportAndCompare(MnistMlp, seed: 1);
+    public void MnistMlpAgrees()
+    {
+        var model = ReadModel(ExportAndCompare(MnistMlp, seed: 1));
+        // Each MatMul + bias became one Gemm; the frozen kernels and biases are initializers.
+        Assert.AreEqual(3, model.Graph.Node.Count(n => n.OpType == "Gemm"));
+        Assert.AreEqual(0, model.Graph.Node.Count(n => n.OpType is "MatMul" or "Add"));
+        Assert.AreEqual(6, model.Graph.Initializer.Count);
+    }
 
     [TestMethod]
     public void LeNetCnnAgrees()

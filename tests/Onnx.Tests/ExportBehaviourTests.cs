@@ -48,6 +48,46 @@ public sealed class ExportBehaviourTests
     }
 
     [TestMethod]
+    public void ConstantSubexpressionsFoldIntoOneInitializer()
+    {
+        Tensor? y = null;
+        var path = ExportAndCompare(() =>
+        {
+            var x = tf.placeholder(tf.float32, new[] { -1, 3 }, name: "x");
+            var w = tf.Variable(new float[] { 1, 2, 3 }, name: "w");
+            // Everything right of x is constant once w is frozen: one initializer, one Mul.
+            var scale = tf.exp(tf.cast(tf.constant(new[] { 0, 1, 2 }), tf.float32)) * w + tf.reduce_sum(w);
+            y = tf.multiply(x, scale, name: "y");
+            return ([new(x)], [y]);
+        }, seed: 13);
+        var model = ReadModel(path);
+        Assert.AreEqual("Mul", model.Graph.Node.Single().OpType);
+        Assert.AreEqual(1, model.Graph.Initializer.Count);
+        CollectionAssert.AreEqual(new long[] { 3 }, model.Graph.Initializer[0].Dims.ToArray());
+    }
+
+    [TestMethod]
+    public void InputInsideTheGraphCutsWhatFeedsIt()
+    {
+        var g = new Graph();
+        using var _ = g.as_default();
+        tf.set_random_seed(14);
+        var x = tf.placeholder(tf.float32, new[] { -1, 4 }, name: "x");
+        var hidden = Dense(x, 6, "dense", t => tf.nn.relu(t));
+        var y = tf.nn.softmax(Dense(hidden, 2, "dense_1"), name: "y");
+        using var sess = tf.Session(g);
+        sess.run(tf.global_variables_initializer());
+        var path = tf.onnx.export(sess, [hidden.name], ["y:0"], Path.Combine(TempDir(), "tail.onnx"));
+        var h = new float[] { 0, 1.5f, 0.2f, 0, 3, 0.7f };
+        var expected = sess.run(y, (hidden, NumSharp.np.array(h).reshape(1, 6))).ToArray<float>();
+        using var ort = new InferenceSession(path);
+        Assert.AreEqual(hidden.name, ort.InputMetadata.Single().Key);
+        Assert.AreEqual(1, ReadModel(path).Graph.Node.Count(n => n.OpType == "Gemm"), "the first layer is not exported");
+        using var r = ort.Run([NamedOnnxValue.CreateFromTensor(hidden.name, new DenseTensor<float>(h, [1, 6]))]);
+        AssertClose(expected, r.Single().AsTensor<float>().ToArray(), "y:0");
+    }
+
+    [TestMethod]
     public void OpWithoutMappingIsUnimplementedNamingOpAndNode()
     {
         var g = new Graph();

@@ -94,6 +94,7 @@ internal static class OnnxHarness
             double err = Math.Abs((double)expected[i] - actual[i]) / Math.Max(Math.Abs((double)expected[i]), floor);
             if (err > worst) { worst = err; worstAt = i; }
         }
+        Console.WriteLine($"{what}: worst relative error {worst:E2} over {expected.Length} values (floor {floor:G3})");
         Assert.IsTrue(worst <= RelativeTolerance,
             $"{what}: relative error {worst:E2} at [{worstAt}] (ours {expected[worstAt]}, ONNX Runtime {actual[worstAt]}) exceeds {RelativeTolerance:E0}");
     }
