@@ -94,7 +94,13 @@ public sealed class ClassicNetsTests
     }
 
     [TestMethod]
-    public void ThreeLayerConvNetWithBiasAddAndBatchNormAgrees() => ExportAndCompare(ThreeLayerConvNet, seed: 4);
+    public void ThreeLayerConvNetWithBiasAddAndBatchNormAgrees()
+    {
+        var model = ReadModel(ExportAndCompare(ThreeLayerConvNet, seed: 4));
+        // One transpose into NCHW, one back for the "features" output; the global mean reduces in NCHW.
+        Assert.AreEqual(2, model.Graph.Node.Count(n => n.OpType == "Transpose"));
+        Assert.AreEqual(3, model.Graph.Node.Count(n => n.OpType == "BatchNormalization"));
+    }
 
     /// <summary>Concat, reshape, transpose, reductions, gather (constant and fed indices), stack/unstack, expand/squeeze, cast.</summary>
     private static (InputSpec[], Tensor[]) ArrayNet()
@@ -135,4 +141,36 @@ public sealed class ClassicNetsTests
         var y = tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME");
         return ([new(x)], [tf.nn.leaky_relu(y, 0.1f)]);
     }, seed: 7);
+
+    /// <summary>The elementwise and shape ops the nets above do not use, side by side in one output.</summary>
+    [TestMethod]
+    public void ElementwiseComparisonAndShapeOpsAgree()
+    {
+        var path = ExportAndCompare(MiscOps, seed: 8);
+        // The batch is dynamic, so the shape-dependent parts stay computed in the model, not folded.
+        var ops = ReadModel(path).Graph.Node.Select(n => n.OpType).ToHashSet();
+        foreach (var op in new[] { "Shape", "ConstantOfShape", "Size", "ReduceProd", "ArgMax", "ArgMin", "Where", "Expand", "Tile", "Clip", "Erf", "Softplus" })
+            Assert.IsTrue(ops.Contains(op), $"{op} missing from the exported model");
+    }
+
+    private static (InputSpec[], Tensor[]) MiscOps()
+    {
+        var x = tf.placeholder(tf.float32, new[] { -1, 5 }, name: "x");
+        var positive = tf.abs(x) + 1;
+        var unary = new[]
+        {
+            tf.maximum(x, 0.1f), tf.minimum(x, 0.5f), tf.pow(positive, 1.5f), tf.squared_difference(x, 0.3f), tf.rsqrt(positive),
+            tf.add_n(new[] { x, positive, tf.negative(x) }), tf.clip_by_value(x, -0.5f, 0.5f), tf.floordiv(x, 0.7f),
+            tf.exp(tf.sin(x)), tf.log(positive), tf.sqrt(positive), tf.cos(x), tf.erf(x), tf.floor(x), tf.ceil(x), tf.round(x * 3),
+            tf.sign(x), tf.reciprocal(positive), tf.nn.elu(x), tf.nn.softplus(x), tf.nn.relu6(x * 4),
+            tf.where_v2(tf.logical_and(tf.greater(x, 0f), tf.not_equal(x, 1f)), x, -x),
+            tf.cast(tf.logical_or(tf.less(x, -1f), tf.logical_not(tf.less_equal(x, 1f))), tf.float32),
+            tf.zeros_like(x) + tf.ones_like(x) * tf.fill(tf.shape(x), 2f),
+            x * tf.cast(tf.size(x), tf.float32) / tf.cast(tf.reduce_prod(tf.shape(x)), tf.float32),
+            tf.broadcast_to(tf.reduce_min(x, 1, keepdims: true), tf.shape(x)),
+        };
+        var argmax = tf.cast(tf.expand_dims(tf.argmax(x, 1) - tf.cast(tf.argmin(x, 1, output_type: tf.int32), tf.int64), 1), tf.float32);
+        var tiled = tf.tile(x, new[] { 1, 2 });
+        return ([new(x)], [tf.concat(unary.Append(argmax).Append(tiled).ToArray(), axis: 1, name: "all")]);
+    }
 }

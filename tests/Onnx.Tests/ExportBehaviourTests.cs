@@ -30,6 +30,7 @@ public sealed class ExportBehaviourTests
     {
         var path = SmallNet(TempDir(), out var input, out var expected);
         var model = ReadModel(path);
+        AssertWellFormed(model);
         Assert.AreEqual(8, model.IrVersion);
         Assert.AreEqual(17, model.OpsetImport.Single().Version);
         Assert.AreEqual("GraphEngine", model.ProducerName);
@@ -166,6 +167,7 @@ public sealed class ExportBehaviourTests
         if (op == "MirrorPad") pad.Attr["mode"] = "REFLECT";
         def.Add(pad);
         var path = tf.onnx.export(def, ["x:0"], ["padded:0"], Path.Combine(TempDir(), "pad.onnx"));
+        AssertWellFormed(ReadModel(path));
 
         using var ort = new InferenceSession(path);
         using var r = ort.Run([NamedOnnxValue.CreateFromTensor("x:0", new DenseTensor<float>(new float[] { 1, 2, 3, 4, 5, 6 }, [2, 3]))]);

@@ -37,6 +37,7 @@ internal static class OnnxHarness
         var path = Path.Combine(TempDir(), "model.onnx");
         tf.onnx.export(sess, inputs.Select(i => i.Tensor.name), outputs.Select(o => o.name), path, opset: opset);
 
+        AssertWellFormed(ReadModel(path));
         using var ort = new InferenceSession(path);
         var random = new Random(seed);
         foreach (var batch in batches ?? [1, 7])
@@ -102,6 +103,48 @@ internal static class OnnxHarness
     private static double Normal(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 
     public static ModelProto ReadModel(string path) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+
+    private static readonly Dictionary<int, int> ElementBytes = new() { [1] = 4, [2] = 1, [3] = 1, [5] = 2, [6] = 4, [7] = 8, [9] = 1, [11] = 8 };
+
+    /// <summary>
+    /// The structural rules onnx.checker enforces that ONNX Runtime might forgive: the default opset
+    /// imported, values defined once (SSA) and before use in node order, node names unique, every
+    /// attribute typed, initializer bytes matching their dims.
+    /// </summary>
+    public static void AssertWellFormed(ModelProto model)
+    {
+        Assert.IsTrue(model.IrVersion >= 7, "ir_version");
+        Assert.IsTrue(model.OpsetImport.Any(o => o.Domain == "" && o.Version >= 13), "default-domain opset import");
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in model.Graph.Input)
+        {
+            Assert.IsTrue(defined.Add(i.Name), $"input {i.Name} defined twice");
+            Assert.AreNotEqual(0, i.Type.TensorType.ElemType, $"input {i.Name} has no element type");
+        }
+        foreach (var t in model.Graph.Initializer)
+        {
+            Assert.IsTrue(defined.Add(t.Name), $"initializer {t.Name} defined twice");
+            if (ElementBytes.TryGetValue(t.DataType, out var size))
+                Assert.AreEqual(t.Dims.Aggregate(1L, (a, b) => a * b) * size, t.RawData.Length, $"bytes of initializer {t.Name}");
+        }
+        var nodeNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in model.Graph.Node)
+        {
+            Assert.IsFalse(string.IsNullOrEmpty(n.OpType), "node without op_type");
+            Assert.IsTrue(nodeNames.Add(n.Name), $"node name {n.Name} repeated");
+            foreach (var input in n.Input)
+                Assert.IsTrue(input == "" || defined.Contains(input), $"{n.OpType} node {n.Name} reads {input} before it is defined");
+            foreach (var output in n.Output)
+                Assert.IsTrue(defined.Add(output), $"{output} is produced twice");
+            foreach (var a in n.Attribute)
+                Assert.AreNotEqual(AttributeProto.Types.AttributeType.Undefined, a.Type, $"attribute {a.Name} of {n.Name} has no type");
+        }
+        foreach (var o in model.Graph.Output)
+        {
+            Assert.IsTrue(defined.Contains(o.Name), $"output {o.Name} is never produced");
+            Assert.AreNotEqual(0, o.Type.TensorType.ElemType, $"output {o.Name} has no element type");
+        }
+    }
 
     /// <summary>A dense layer with random (not zero) bias, as the examples build them.</summary>
     public static Tensor Dense(Tensor input, int units, string name, Func<Tensor, Tensor>? activation = null)

@@ -1,5 +1,6 @@
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Model;
+using GraphEngine.Ops.Proto.Onnx;
 
 namespace GraphEngine.Runtime.Onnx;
 
@@ -55,7 +56,7 @@ internal static class OnnxMathOps
     }
 
     /// <summary>An elementwise op with one input runs in whatever layout its input is held in.</summary>
-    public static void LayoutNeutral(OnnxConversion c, NodeDef n, string onnxOp, params Ops.Proto.Onnx.AttributeProto[] attrs)
+    public static void LayoutNeutral(OnnxConversion c, NodeDef n, string onnxOp, params AttributeProto[] attrs)
     {
         if (c.InPrefersChannelsFirst(n, 0))
             c.SetOutputChannelsFirst(n, 0, c.Builder.Add(onnxOp, [c.InChannelsFirst(n, 0)], [c.OutNameChannelsFirst(n)], attrs)[0]);
@@ -137,10 +138,36 @@ internal static class OnnxMathOps
         // TF reduces nothing over an empty axis list; ONNX would reduce everything.
         if (axes.Length == 0) { c.Emit(n, "Identity", [c.In(n, 0)]); return; }
         var keepAttr = Attr.Int("keepdims", keep ? 1 : 0);
-        if (c.Opset >= axesInputSince)
-            c.Emit(n, onnxOp, [c.In(n, 0), c.Builder.Int64s(OnnxConversion.Tensor(n) + "/axes", axes)], keepAttr);
-        else
-            c.Emit(n, onnxOp, [c.In(n, 0)], Attr.Ints("axes", axes), keepAttr);
+        AttributeProto[] AxesAttrs(long[] a) => c.Opset >= axesInputSince ? [keepAttr] : [Attr.Ints("axes", a), keepAttr];
+        string[] Inputs(string x, long[] a) => c.Opset >= axesInputSince ? [x, c.Builder.Int64s(OnnxConversion.Tensor(n) + "/axes", a)] : [x];
+
+        if (c.InPrefersChannelsFirst(n, 0) && ChannelsFirstAxes(axes, keep) is { } mapped)
+        {
+            // Global pooling over an NCHW-held image: reduce there instead of transposing back first.
+            var y = c.Builder.Add(onnxOp, Inputs(c.InChannelsFirst(n, 0), mapped), [keep ? c.OutNameChannelsFirst(n) : c.OutName(n)], AxesAttrs(mapped))[0];
+            if (keep) c.SetOutputChannelsFirst(n, 0, y);
+            else c.SetOutput(n, 0, y);
+            return;
+        }
+        c.Emit(n, onnxOp, Inputs(c.In(n, 0), axes), AxesAttrs(axes));
+    }
+
+    /// <summary>
+    /// The NCHW axes of a reduction over NHWC axes, when the result needs no transpose: kept dims stay
+    /// an NCHW image; dropped dims must leave the survivors in the same order in both layouts (as
+    /// reducing H and W, or C, does).
+    /// </summary>
+    private static long[]? ChannelsFirstAxes(long[] axes, bool keep)
+    {
+        long[] position = [0, 2, 3, 1];   // NHWC axis → its NCHW axis
+        var normalized = axes.Select(a => a < 0 ? a + 4 : a).ToArray();
+        if (normalized.Any(a => a is < 0 or > 3)) return null;
+        if (!keep)
+        {
+            var survivors = Enumerable.Range(0, 4).Where(a => !normalized.Contains(a)).Select(a => position[a]).ToArray();
+            for (int i = 1; i < survivors.Length; i++) if (survivors[i] < survivors[i - 1]) return null;
+        }
+        return normalized.Select(a => position[a]).Order().ToArray();
     }
 
     private static void ArgReduce(OnnxConversion c, NodeDef n, string onnxOp)
