@@ -49,6 +49,20 @@ public sealed class ExportBehaviourTests
     }
 
     [TestMethod]
+    public void WellFormednessCheckCatchesOutOfOrderNodesAndDuplicateValues()
+    {
+        var model = ReadModel(SmallNet(TempDir(), out _, out _));
+        Assert.IsTrue(model.Graph.Node.Count >= 2);
+        var reversed = model.Clone();
+        reversed.Graph.Node.Clear();
+        reversed.Graph.Node.AddRange(model.Graph.Node.Reverse());
+        Assert.ThrowsExactly<AssertFailedException>(() => AssertWellFormed(reversed));
+        var duplicated = model.Clone();
+        duplicated.Graph.Node.Add(duplicated.Graph.Node[0].Clone());
+        Assert.ThrowsExactly<AssertFailedException>(() => AssertWellFormed(duplicated));
+    }
+
+    [TestMethod]
     public void ConstantSubexpressionsFoldIntoOneInitializer()
     {
         Tensor? y = null;
