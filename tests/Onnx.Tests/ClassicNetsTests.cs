@@ -173,4 +173,21 @@ public sealed class ClassicNetsTests
         var tiled = tf.tile(x, new[] { 1, 2 });
         return ([new(x)], [tf.concat(unary.Append(argmax).Append(tiled).ToArray(), axis: 1, name: "all")]);
     }
+
+    /// <summary>Two conv branches joined on the channel axis, then a 1x1 conv: the join happens in NCHW too.</summary>
+    [TestMethod]
+    public void InceptionStyleBranchesConcatInNchw()
+    {
+        var path = ExportAndCompare(() =>
+        {
+            var x = tf.placeholder(tf.float32, new[] { -1, 8, 8, 3 }, name: "x");
+            var a = tf.nn.relu(tf.nn.conv2d(x, ConvFilter(1, 1, 3, 4, "a/W"), [1, 1, 1, 1], "SAME"));
+            var b = tf.nn.relu(tf.nn.conv2d(x, ConvFilter(3, 3, 3, 2, "b/W"), [1, 1, 1, 1], "SAME"));
+            var pooled = tf.nn.max_pool(x, [1, 3, 3, 1], [1, 1, 1, 1], "SAME");
+            var joined = tf.concat(new[] { a, b, pooled }, axis: 3);                        // [N,8,8,9]
+            var y = tf.nn.conv2d(joined, ConvFilter(1, 1, 9, 5, "mix/W"), [1, 2, 2, 1], "VALID");
+            return ([new(x)], [tf.identity(y, name: "y")]);
+        }, seed: 9);
+        Assert.AreEqual(2, ReadModel(path).Graph.Node.Count(n => n.OpType == "Transpose"));
+    }
 }

@@ -193,6 +193,26 @@ public sealed class ExportBehaviourTests
         CollectionAssert.AreEqual(want, got);
     }
 
+    /// <summary>GraphDefs older than version 22 wrote "shape {}" for a placeholder of unknown shape: the input must accept any rank.</summary>
+    [TestMethod]
+    public void OldGraphDefEmptyPlaceholderShapeMeansUnknown()
+    {
+        var def = new GraphDef { Producer = 21 };
+        var x = new NodeDef("x", "Placeholder");
+        x.Attr["dtype"] = DType.Float;
+        x.Attr["shape"] = TensorShape.Scalar;
+        def.Add(x);
+        var relu = new NodeDef("y", "Relu");
+        relu.Input.Add("x");
+        relu.Attr["T"] = DType.Float;
+        def.Add(relu);
+        var path = tf.onnx.export(def, ["x"], ["y"], Path.Combine(TempDir(), "old.onnx"));
+        Assert.IsNull(ReadModel(path).Graph.Input.Single().Type.TensorType.Shape, "no shape declared");
+        using var ort = new InferenceSession(path);
+        using var r = ort.Run([NamedOnnxValue.CreateFromTensor("x:0", new DenseTensor<float>(new float[] { -1, 2, -3, 4 }, [2, 2]))]);
+        CollectionAssert.AreEqual(new float[] { 0, 2, 0, 4 }, r.Single().AsTensor<float>().ToArray());
+    }
+
     [TestMethod]
     public void CliExportsMetaGraphWithCheckpoint()
     {

@@ -11,12 +11,7 @@ internal static class OnnxArrayOps
         foreach (var op in new[] { "Identity", "StopGradient", "Snapshot", "PlaceholderWithDefault" })
             m[op] = (c, n) => c.Alias(n, 0, 0);
         m["Reshape"] = Reshape;
-        m["ConcatV2"] = (c, n) =>
-        {
-            int count = OnnxConversion.InputCount(n) - 1;
-            var axis = c.RequireConstant(n, count, "concat axis").ToInt64Array()[0];
-            c.Emit(n, "Concat", Enumerable.Range(0, count).Select(i => c.In(n, i)), Attr.Int("axis", axis));
-        };
+        m["ConcatV2"] = Concat;
         m["Pack"] = Pack;
         m["Unpack"] = Unpack;
         m["Transpose"] = (c, n) =>
@@ -69,6 +64,22 @@ internal static class OnnxArrayOps
         if (zero) c.Emit(n, "Reshape", [c.In(n, 0), Int64Input(c, n, 1)], Attr.Int("allowzero", 1));
         else if (k != null) c.Emit(n, "Reshape", [c.In(n, 0), Int64Input(c, n, 1)]);
         else throw OnnxConversion.Unsupported(n, "reshapes to a shape computed at run time; a zero in it would mean 'copy' in ONNX but 'empty' in TF, so only constant shapes are exported.");
+    }
+
+    /// <summary>Concat; branches of NCHW-held images (inception blocks) join in NCHW on the mapped axis.</summary>
+    private static void Concat(OnnxConversion c, NodeDef n)
+    {
+        int count = OnnxConversion.InputCount(n) - 1;
+        var axis = c.RequireConstant(n, count, "concat axis").ToInt64Array()[0];
+        if (Enumerable.Range(0, count).All(i => c.InPrefersChannelsFirst(n, i)) && axis is >= -4 and < 4)
+        {
+            long[] position = [0, 2, 3, 1];   // NHWC axis → its NCHW axis
+            var y = c.Builder.Add("Concat", Enumerable.Range(0, count).Select(i => c.InChannelsFirst(n, i)), [c.OutNameChannelsFirst(n)],
+                Attr.Int("axis", position[axis < 0 ? axis + 4 : axis]))[0];
+            c.SetOutputChannelsFirst(n, 0, y);
+            return;
+        }
+        c.Emit(n, "Concat", Enumerable.Range(0, count).Select(i => c.In(n, i)), Attr.Int("axis", axis));
     }
 
     private static void Pack(OnnxConversion c, NodeDef n)

@@ -57,8 +57,6 @@ namespace GraphEngine.Runtime.Onnx
             return m;
         }
 
-        public static bool HasMapping(string op) => Mappers.ContainsKey(op);
-
         public static ModelProto Build(GraphDef source, IEnumerable<string> inputNames, IEnumerable<string> outputNames, int opset, string? checkpoint)
         {
             if (opset is < MinOpset or > MaxOpset)
@@ -116,6 +114,8 @@ namespace GraphEngine.Runtime.Onnx
         {
             var node = c.Model.Graph.Find(TensorName.Parse(input).Node)!;
             TensorShape? shape = node.Op is "Placeholder" or "PlaceholderWithDefault" && node.Attr.TryGetValue("shape", out var s) ? s.Shape : null;
+            // Before GraphDef version 22 an empty placeholder shape meant "unknown", not a scalar.
+            if (shape is { Rank: 0 } && c.Model.Graph.Producer < 22) shape = null;
             return ValueInfo(input, c.TypeOf(TensorName.Parse(input)), shape);
         }
 
