@@ -71,4 +71,20 @@ public sealed class RealTfModelsTests
         using var r = ort.Run([NamedOnnxValue.CreateFromTensor("Input:0", new DenseTensor<float>(x, [batch, 28, 28]))]);
         AssertClose(ours, r.Single().AsTensor<float>().ToArray(), "Identity:0");
     }
+
+    /// <summary>The checkpoint of another model: a missing variable is NotFound, one of another shape is InvalidArgument.</summary>
+    [TestMethod]
+    public void CheckpointOfAnotherModelIsATypedErrorNamingTheVariable()
+    {
+        var graph = tf.onnx.read_model(TfData.Path("mnist-softmax-tf1.3", "model.ckpt.meta"));
+        var tf2Keys = Path.Combine(TfData.Path("iris-keras-2shards-tf2"), "model.ckpt");
+        var otherShapes = Path.Combine(TfData.Path("houseprices-dnn-adam-tf1.10"), "model.ckpt");
+        var missing = Assert.ThrowsExactly<Ops.Core.NotFoundException>(() =>
+            tf.onnx.export(graph, ["Placeholder:0"], ["Softmax:0"], Path.Combine(TempDir(), "m.onnx"), checkpoint: tf2Keys));
+        StringAssert.Contains(missing.Message, "variable 'Variable");
+        var mismatch = Assert.ThrowsExactly<Ops.Core.InvalidArgumentException>(() =>
+            tf.onnx.export(graph, ["Placeholder:0"], ["Softmax:0"], Path.Combine(TempDir(), "m.onnx"), checkpoint: otherShapes));
+        StringAssert.Contains(mismatch.Message, "variable 'Variable");
+        StringAssert.Contains(mismatch.Message, "[784,10]");
+    }
 }

@@ -50,12 +50,23 @@ internal static class OnnxFreezer
             if (!reader.HasTensor(n.Name))
                 throw new NotFoundException($"ONNX export: variable '{n.Name}' ({n.Op}) is not in checkpoint '{checkpointPrefix}'.");
             var value = reader.GetTensor(n.Name);
+            CheckMatches(n, value, checkpointPrefix);
             var c = new NodeDef(n.Name, "Const") { Device = n.Device };
             c.Attr["dtype"] = AttrValue.Of(value.DType);
             c.Attr["value"] = AttrValue.Of(value);
             result.Add(c);
         }
         return result;
+    }
+
+    /// <summary>A checkpoint of another model can hold a tensor of the same name: its type and shape must fit the variable.</summary>
+    private static void CheckMatches(NodeDef variable, HostTensor value, string checkpointPrefix)
+    {
+        if (variable.Attr.TryGetValue("dtype", out var dtype) && dtype.Kind == AttrKind.Type && dtype.Type.BaseType() != value.DType)
+            throw new InvalidArgumentException($"ONNX export: variable '{variable.Name}' is {dtype.Type.BaseType().Name()} but checkpoint '{checkpointPrefix}' holds {value.DType.Name()}.");
+        if (variable.Attr.TryGetValue("shape", out var shape) && shape.Kind == AttrKind.Shape && shape.Shape.HasRank
+            && !shape.Shape.IsCompatibleWith(value.Shape))
+            throw new InvalidArgumentException($"ONNX export: variable '{variable.Name}' has shape {shape.Shape} but checkpoint '{checkpointPrefix}' holds {value.Shape}.");
     }
 
     private static void CheckNamesExist(GraphDef graph, IEnumerable<string> names)
