@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(ShowCommand.Definition());
         root.Subcommands.Add(RunCommand.Definition());
         root.Subcommands.Add(FreezeCommand.Definition());
+        root.Subcommands.Add(ExportOnnxCommand.Create(Verbose, Guard));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -34,9 +35,11 @@ public static class Program
     /// Runs a command body: 0 on success; 2 for usage errors found after parsing; 1 for any failure,
     /// reported as one line (the exception's first line) and a stack trace only with --verbose.
     /// </summary>
-    internal static int Guard(ParseResult r, Action body)
+    internal static int Guard(ParseResult r, Action body) => Guard(r.GetValue(Verbose), body);
+
+    /// <summary>As <see cref="Guard(ParseResult, Action)"/>, for commands that read --verbose themselves.</summary>
+    internal static int Guard(bool verbose, Action body)
     {
-        bool verbose = r.GetValue(Verbose);
         try { body(); return 0; }
         catch (Exception e) when (e is UsageException or System.Text.RegularExpressions.RegexParseException)
         {
