@@ -255,7 +255,7 @@ public sealed class ExportBehaviourTests
         for (var dir = here; dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "GraphEngine.sln")))
             {
-                var tool = Path.Combine(dir.FullName, "src", "Cli", "bin", configuration, framework, "graphengine.dll");
+                var tool = Path.Combine(dir.FullName, "src", "Cli", "bin", configuration, framework, "GraphEngine.Cli.dll");
                 if (File.Exists(tool)) return tool;
                 Assert.Fail($"The CLI was not built at {tool}; the test project builds it first, so the build is broken.");
             }
