@@ -122,7 +122,7 @@ internal static class Executor
             control.Tracer?.NodeFinished(step, slots);
             // A kernel's own error wins over the deadline.
             if (computed && control.DeadlineTimestamp != 0 && Stopwatch.GetTimestamp() > control.DeadlineTimestamp)
-                throw control.Expired(step.Node.Name, step.Node.Op, index + 1, count);
+                throw control.Expired(step.Node.Name, step.Node.Op, index + 1, count).WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
         }
     }
 }
