@@ -37,7 +37,11 @@ public sealed class DirectSession : IDisposable
         if (_config.MemoryLimitBytes < 0)
             throw new InvalidArgumentException($"ConfigProto.memory_limit_bytes must be >= 0, got {_config.MemoryLimitBytes}.");
         _budget = _config.MemoryLimitBytes > 0 ? new MemoryBudget(_config.MemoryLimitBytes) : null;
+        _plainControl = RunSetup.Control(null, null, _config, _budget, _lifetime.Closing, () => _lifetime.IsClosed);
     }
+
+    // What a run without options or caller token watches; built once so plain runs allocate none.
+    private readonly RunControl _plainControl;
 
     /// <summary>The session's output-memory budget (null when unlimited).</summary>
     public MemoryBudget? Budget => _budget;
@@ -73,7 +77,10 @@ public sealed class DirectSession : IDisposable
             var values = new HostTensor[feeds.Count];
             for (int i = 0; i < feeds.Count; i++) values[i] = feeds[i].Value;
             if (cancel.CanBeCanceled) linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _lifetime.Closing);
-            var control = RunSetup.Control(options, metadata, _config, _budget, linked?.Token ?? _lifetime.Closing, () => _lifetime.IsClosed);
+            // A session-wide timeout needs a fresh deadline per run, so only untimed plain runs share one control.
+            var control = options == null && linked == null && _config.OperationTimeoutInMs == 0
+                ? _plainControl
+                : RunSetup.Control(options, metadata, _config, _budget, linked?.Token ?? _lifetime.Closing, () => _lifetime.IsClosed);
             tracer = control.Tracer;
             if (options is { OutputPartitionGraphs: true } && metadata != null) metadata.PartitionGraphs.Add(RunSetup.PartitionGraph(_graph, plan));
             return Executor.Run(plan, values, Resources, Interlocked.Increment(ref _stepId), control);
