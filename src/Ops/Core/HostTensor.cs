@@ -87,6 +87,8 @@ public sealed class HostTensor
 
     private static byte[][] NewStrings(long n)
     {
+        if (n > System.Array.MaxLength)
+            throw new ResourceExhaustedException($"OOM when allocating a string tensor of {n} elements: host string tensors hold at most {System.Array.MaxLength}.");
         var s = new byte[checked((int)n)][];
         System.Array.Fill(s, System.Array.Empty<byte>());
         return s;
