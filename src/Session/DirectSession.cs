@@ -105,12 +105,23 @@ public sealed class DirectSession : IDisposable
             CheckFeeds(plan, feeds, null);
             return plan;
         }
-        var compiler = new PlanCompiler(_graph, _library, KernelFor);
-        CheckFeeds(null, feeds, compiler);
-        plan = compiler.Compile(feeds.Select(f => f.Name).ToArray(), fetches, targets);
-        _plans[key] = plan;
-        return plan;
+        // One compile per signature: threads that ask for the same new plan at once wait for the first.
+        lock (_compiling.GetOrAdd(key, _ => new object()))
+        {
+            if (_plans.TryGetValue(key, out plan) && plan.GraphVersion == version)
+            {
+                CheckFeeds(plan, feeds, null);
+                return plan;
+            }
+            var compiler = new PlanCompiler(_graph, _library, KernelFor);
+            CheckFeeds(null, feeds, compiler);
+            plan = compiler.Compile(feeds.Select(f => f.Name).ToArray(), fetches, targets);
+            _plans[key] = plan;
+            return plan;
+        }
     }
+
+    private readonly ConcurrentDictionary<string, object> _compiling = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, (DType Type, TensorShape? Shape)> _feedInfo = new(StringComparer.Ordinal);
 
