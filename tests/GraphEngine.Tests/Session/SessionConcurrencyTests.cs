@@ -81,6 +81,28 @@ public sealed class SessionConcurrencyTests
         });
     }
 
+    [TestMethod]
+    public void Concurrent_traced_runs_each_get_their_own_step_stats()
+    {
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        var x = tf.placeholder(tf.float32, new[] { 4 }, name: "x");
+        var y = tf.nn.relu(x * 2f + 1f, name: "y");
+        using var sess = tf.Session(g);
+        var options = tf.RunOptions(trace_level: GraphEngine.Ops.Proto.RunOptions.Types.TraceLevel.FullTrace);
+        OnThreads(Threads, t =>
+        {
+            for (int rep = 0; rep < 20; rep++)
+            {
+                var md = tf.RunMetadata();
+                var r = sess.run(y, new FeedDict { [x] = new float[] { t, 0, -t, 1 } }, options, md);
+                Assert.AreEqual(2f * t + 1f, r.ToArray<float>()[0]);
+                var names = md.StepStats.DevStats.Single().NodeStats.Select(n => n.NodeName).ToArray();
+                CollectionAssert.AreEquivalent(new[] { "mul/y", "mul", "add/y", "add", "y" }, names, string.Join(",", names));
+            }
+        });
+    }
+
     /// <summary>Every element of a read must be the same: a torn read mixes two updates.</summary>
     private static void AssertWhole(float[] values, string what)
     {
