@@ -1,6 +1,9 @@
 using GraphEngine.Ops.Core;
 using GraphEngine.Runtime;
 using NumSharp;
+using ConfigProto = GraphEngine.Ops.Proto.ConfigProto;
+using RunMetadata = GraphEngine.Ops.Proto.RunMetadata;
+using RunOptions = GraphEngine.Ops.Proto.RunOptions;
 
 namespace GraphEngine;
 
@@ -23,10 +26,11 @@ public sealed partial class Session : IDisposable
     private readonly DirectSession _runtime;
     private bool _closed;
 
-    public Session(Graph? graph = null)
+    /// <param name="config">TF's ConfigProto: operation_timeout_in_ms (default run deadline) and our memory_limit_bytes are honoured.</param>
+    public Session(Graph? graph = null, ConfigProto? config = null)
     {
         this.graph = graph ?? Graph.Default;
-        _runtime = new DirectSession(this.graph.Def, this.graph.Library);
+        _runtime = new DirectSession(this.graph.Def, this.graph.Library, config);
     }
 
     public Graph graph { get; }
@@ -112,9 +116,10 @@ public sealed partial class Session : IDisposable
 
     private NDArray RunOne(Tensor fetch, List<(Tensor, HostTensor)> feeds) => Execute([fetch], feeds)[0]!;
 
-    private NDArray?[] Execute(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds)
+    private NDArray?[] Execute(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds,
+        RunOptions? options = null, RunMetadata? runMetadata = null)
     {
-        var tensors = RunTensors(fetches, feeds);
+        var tensors = RunTensors(fetches, feeds, options, runMetadata);
         var result = new NDArray?[tensors.Length];
         for (int i = 0; i < tensors.Length; i++)
         {
@@ -125,7 +130,8 @@ public sealed partial class Session : IDisposable
         return result;
     }
 
-    private HostTensor?[] RunTensors(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds)
+    private HostTensor?[] RunTensors(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds,
+        RunOptions? options = null, RunMetadata? runMetadata = null)
     {
         if (_closed) throw new FailedPreconditionException("Attempted to use a closed Session.");
         var fetchNames = new List<string>();
@@ -152,7 +158,7 @@ public sealed partial class Session : IDisposable
             }
         }
         var named = feeds.Select(f => (f.Item1.name, f.Item2)).ToList();
-        var values = _runtime.Run(named, fetchNames, targets);
+        var values = _runtime.Run(named, fetchNames, targets, options, runMetadata);
         return positions.Select(p => p < 0 ? null : values[p]).ToArray();
     }
 

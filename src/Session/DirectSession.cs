@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Framework;
 using GraphEngine.Ops.Model;
+using ConfigProto = GraphEngine.Ops.Proto.ConfigProto;
+using RunMetadata = GraphEngine.Ops.Proto.RunMetadata;
+using RunOptions = GraphEngine.Ops.Proto.RunOptions;
 using GraphEngine.Runtime.Execution;
 using GraphEngine.Runtime.Planning;
 using GraphEngine.Runtime.State;
@@ -19,15 +22,29 @@ public sealed class DirectSession : IDisposable
     private readonly RuntimeLibrary _library;
     private readonly ConcurrentDictionary<string, ExecutionPlan> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IOpKernel> _statefulKernels = new(StringComparer.Ordinal);
-    private readonly ReaderWriterLockSlim _closeLock = new(LockRecursionPolicy.SupportsRecursion);
+    private readonly SessionLifetime _lifetime = new();
+    private readonly ConfigProto _config;
+    private readonly MemoryBudget? _budget;
     private long _stepId;
-    private bool _closed;
 
-    public DirectSession(GraphDef graph, RuntimeLibrary? library = null)
+    public DirectSession(GraphDef graph, RuntimeLibrary? library = null, ConfigProto? config = null)
     {
         _graph = graph;
         _library = library ?? RuntimeLibrary.Default;
+        _config = config?.Clone() ?? new ConfigProto();
+        if (_config.OperationTimeoutInMs < 0)
+            throw new InvalidArgumentException($"ConfigProto.operation_timeout_in_ms must be >= 0, got {_config.OperationTimeoutInMs}.");
+        if (_config.MemoryLimitBytes < 0)
+            throw new InvalidArgumentException($"ConfigProto.memory_limit_bytes must be >= 0, got {_config.MemoryLimitBytes}.");
+        _budget = _config.MemoryLimitBytes > 0 ? new MemoryBudget(_config.MemoryLimitBytes) : null;
+        _plainControl = RunSetup.Control(null, null, _config, _budget, _lifetime.Closing, () => _lifetime.IsClosed);
     }
+
+    // What a run without options or caller token watches; built once so plain runs allocate none.
+    private readonly RunControl _plainControl;
+
+    /// <summary>The session's output-memory budget (null when unlimited).</summary>
+    public MemoryBudget? Budget => _budget;
 
     public GraphDef Graph => _graph;
 
@@ -42,20 +59,38 @@ public sealed class DirectSession : IDisposable
     /// on each (release it when converted, or let the GC collect it).
     /// </summary>
     public HostTensor[] Run(IReadOnlyList<(string Name, HostTensor Value)> feeds, IReadOnlyList<string> fetches,
-        IReadOnlyList<string> targets, CancellationToken cancel = default)
+        IReadOnlyList<string> targets, CancellationToken cancel = default) => Run(feeds, fetches, targets, null, null, cancel);
+
+    /// <summary>
+    /// Runs one step with TF's RunOptions (trace_level, timeout_in_ms, output_partition_graphs);
+    /// what it records goes into <paramref name="metadata"/>. Safe to call from many threads at once.
+    /// </summary>
+    public HostTensor[] Run(IReadOnlyList<(string Name, HostTensor Value)> feeds, IReadOnlyList<string> fetches,
+        IReadOnlyList<string> targets, RunOptions? options, RunMetadata? metadata, CancellationToken cancel = default)
     {
-        if (!_closeLock.TryEnterReadLock(0)) throw Closed();
+        if (!_lifetime.TryEnter()) throw Closed();
+        CancellationTokenSource? linked = null;
+        StepTracer? tracer = null;
         try
         {
-            if (_closed) throw Closed();
             var plan = GetPlan(feeds, fetches, targets);
             var values = new HostTensor[feeds.Count];
             for (int i = 0; i < feeds.Count; i++) values[i] = feeds[i].Value;
-            return Executor.Run(plan, values, Resources, Interlocked.Increment(ref _stepId), cancel);
+            if (cancel.CanBeCanceled) linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _lifetime.Closing);
+            // A session-wide timeout needs a fresh deadline per run, so only untimed plain runs share one control.
+            var control = options == null && linked == null && _config.OperationTimeoutInMs == 0
+                ? _plainControl
+                : RunSetup.Control(options, metadata, _config, _budget, linked?.Token ?? _lifetime.Closing, () => _lifetime.IsClosed);
+            tracer = control.Tracer;
+            if (options is { OutputPartitionGraphs: true } && metadata != null) metadata.PartitionGraphs.Add(RunSetup.PartitionGraph(_graph, plan));
+            return Executor.Run(plan, values, Resources, Interlocked.Increment(ref _stepId), control);
         }
         finally
         {
-            _closeLock.ExitReadLock();
+            // A failed traced run still reports the nodes it ran (the last one is where it failed).
+            if (tracer != null) metadata!.StepStats = tracer.Finish();
+            linked?.Dispose();
+            _lifetime.Exit();
         }
     }
 
@@ -70,12 +105,23 @@ public sealed class DirectSession : IDisposable
             CheckFeeds(plan, feeds, null);
             return plan;
         }
-        var compiler = new PlanCompiler(_graph, _library, KernelFor);
-        CheckFeeds(null, feeds, compiler);
-        plan = compiler.Compile(feeds.Select(f => f.Name).ToArray(), fetches, targets);
-        _plans[key] = plan;
-        return plan;
+        // One compile per signature: threads that ask for the same new plan at once wait for the first.
+        lock (_compiling.GetOrAdd(key, _ => new object()))
+        {
+            if (_plans.TryGetValue(key, out plan) && plan.GraphVersion == version)
+            {
+                CheckFeeds(plan, feeds, null);
+                return plan;
+            }
+            var compiler = new PlanCompiler(_graph, _library, KernelFor);
+            CheckFeeds(null, feeds, compiler);
+            plan = compiler.Compile(feeds.Select(f => f.Name).ToArray(), fetches, targets);
+            _plans[key] = plan;
+            return plan;
+        }
     }
+
+    private readonly ConcurrentDictionary<string, object> _compiling = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, (DType Type, TensorShape? Shape)> _feedInfo = new(StringComparer.Ordinal);
 
@@ -120,19 +166,14 @@ public sealed class DirectSession : IDisposable
         return op.IsStateful ? _statefulKernels.GetOrAdd(node.Name + "\u0001" + node.Op, _ => Create()) : Create();
     }
 
+    /// <summary>
+    /// Closes the session: runs in flight fail with CancelledException at their next node, later runs
+    /// with FailedPrecondition; variables are freed once every run has left.
+    /// </summary>
     public void Dispose()
     {
-        _closeLock.EnterWriteLock();
-        try
-        {
-            if (_closed) return;
-            _closed = true;
-            _plans.Clear();
-            Resources.Clear();
-        }
-        finally
-        {
-            _closeLock.ExitWriteLock();
-        }
+        if (!_lifetime.Close()) return;
+        _plans.Clear();
+        Resources.Clear();
     }
 }

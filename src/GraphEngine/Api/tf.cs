@@ -35,7 +35,7 @@ public static partial class tf
 
     public static GraphEngine.Graph Graph() => new();
 
-    public static Session Session(GraphEngine.Graph? graph = null) => new(graph);
+    public static Session Session(GraphEngine.Graph? graph = null, GraphEngine.Ops.Proto.ConfigProto? config = null) => new(graph, config);
 
     /// <summary>A session that installs itself as the default, so t.eval() and op.run() need no session.</summary>
     public static Session InteractiveSession(GraphEngine.Graph? graph = null)

@@ -24,9 +24,21 @@ internal static class IdentityKernels
     public static void Register(OpRegistry ops, KernelRegistry k)
     {
         ops.Add(ArrayOps.Identity, ArrayOps.StopGradient);
-        // Forward the input tensor object itself (no copy), for every dtype. A ref input (a
-        // variable) is read through ctx.Input, so Identity of a variable snapshots its current value.
-        var forward = new LambdaKernel(ctx => ctx.SetOutput(0, ctx.Input(0)));
+        // Forward the input tensor object itself (no copy), for every dtype. A variable (ref input)
+        // passes through as the ref: its value is copied under the variable's lock where it is
+        // finally used (a kernel's plain input, or a fetch). So `identity(v)` after a control
+        // dependency on an update sees the update (as TF's aliasing v/read does), and a concurrent
+        // in-place update is never seen half-applied. Reading an uninitialised variable still fails here.
+        var forward = new LambdaKernel(ctx =>
+        {
+            if (ctx.IsRefInput(0))
+            {
+                var cell = ctx.InputRef(0);
+                cell.Read();
+                ctx.SetOutputRef(0, cell);
+            }
+            else ctx.SetOutput(0, ctx.Input(0));
+        });
         k.Add(ArrayOps.Identity, _ => forward);
         k.Add(ArrayOps.StopGradient, _ => forward);
     }

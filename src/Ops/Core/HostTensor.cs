@@ -51,6 +51,16 @@ public sealed class HostTensor
         return n;
     }
 
+    /// <summary>Bytes a numeric tensor of this dtype and shape needs (0 for strings); ResourceExhausted when it overflows.</summary>
+    public static long RequestedBytes(DType dtype, ReadOnlySpan<long> dims)
+    {
+        long n;
+        try { n = CountElements(dims); }
+        catch (OverflowException) { throw new InvalidArgumentException($"Shape [{string.Join(",", dims.ToArray())}] has too many elements."); }
+        try { return checked(n * dtype.BaseType().Size()); }
+        catch (OverflowException) { throw new ResourceExhaustedException($"OOM when allocating tensor with shape [{string.Join(",", dims.ToArray())}] and type {dtype.Name()}."); }
+    }
+
     /// <summary>A tensor with a pooled, uninitialised buffer.</summary>
     public static HostTensor Allocate(DType dtype, ReadOnlySpan<long> dims)
     {
@@ -77,6 +87,8 @@ public sealed class HostTensor
 
     private static byte[][] NewStrings(long n)
     {
+        if (n > System.Array.MaxLength)
+            throw new ResourceExhaustedException($"OOM when allocating a string tensor of {n} elements: host string tensors hold at most {System.Array.MaxLength}.");
         var s = new byte[checked((int)n)][];
         System.Array.Fill(s, System.Array.Empty<byte>());
         return s;

@@ -14,6 +14,7 @@ public sealed unsafe class TensorBuffer
     private readonly byte[]? _pooledArray;
     private readonly object? _keepAlive;
     private int _refCount;
+    private MemoryBudget? _budget;
 
     private TensorBuffer(nint address, long byteLength, byte[]? pooledArray, object? keepAlive)
     {
@@ -57,11 +58,21 @@ public sealed unsafe class TensorBuffer
     public void Release()
     {
         int left = Interlocked.Decrement(ref _refCount);
-        if (left == 0 && _pooledArray != null) BufferPool.Shared.Return(this);
+        if (left == 0)
+        {
+            DetachBudget();
+            if (_pooledArray != null) BufferPool.Shared.Return(this);
+        }
         else if (left < 0) throw new InternalException("Tensor buffer released more often than retained.");
     }
 
     internal object? KeepAlive => _keepAlive;
+
+    /// <summary>Records that this buffer's bytes were charged to <paramref name="budget"/> (credited back once, by <see cref="DetachBudget"/>).</summary>
+    public void AttachBudget(MemoryBudget budget) => _budget = budget;
+
+    /// <summary>Credits the bytes back to the budget they were charged to, if any; later calls do nothing.</summary>
+    public void DetachBudget() => Interlocked.Exchange(ref _budget, null)?.Credit(ByteLength);
 }
 
 /// <summary>

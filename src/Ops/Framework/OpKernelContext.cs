@@ -23,9 +23,17 @@ public sealed class OpKernelContext
     public NodeDef Node { get; private set; } = null!;
     public long StepId { get; set; }
 
+    /// <summary>The session's output-memory budget, when it has one: output allocations are charged to it.</summary>
+    public MemoryBudget? Budget { get; set; }
+
+    // Copies of variables read through non-ref inputs during the current node (see Input).
+    private HostTensor?[] _snapshots = new HostTensor?[2];
+    private bool _hasSnapshots;
+
     /// <summary>Binds the context to a node before its kernel runs.</summary>
     public void Bind(NodeDef node, Entry[] slots, int[] inputSlots, int outputBase, DType[] inputTypes, DType[] outputTypes)
     {
+        if (_hasSnapshots) ReleaseSnapshots();
         Node = node;
         _slots = slots;
         _inputSlots = inputSlots;
@@ -40,13 +48,42 @@ public sealed class OpKernelContext
     public DType InputType(int i) => _inputTypes[i];
     public DType OutputType(int i) => _outputTypes[i];
 
-    /// <summary>Input i's value; a ref input is read (FailedPrecondition if the variable is uninitialised).</summary>
+    /// <summary>
+    /// Input i's value; a ref input is read (FailedPrecondition if the variable is uninitialised).
+    /// Where the op declares a plain (non-ref) input but is handed a variable, the kernel gets a copy
+    /// taken under the variable's lock (TF's automatic dereference), so a concurrent in-place update
+    /// can never show it half-applied; ops declaring a ref input lock the cell themselves.
+    /// </summary>
     public HostTensor Input(int i)
     {
         ref var e = ref _slots[_inputSlots[i]];
         if (e.Tensor != null) return e.Tensor;
-        if (e.Ref != null) return e.Ref.Read();
+        if (e.Ref != null) return _inputTypes[i].IsRef() ? e.Ref.Read() : Snapshot(i, e.Ref);
         throw new InternalException($"Input {i} of node '{Node.Name}' was not computed.");
+    }
+
+    private HostTensor Snapshot(int i, RefCell cell)
+    {
+        if (_snapshots.Length <= i) System.Array.Resize(ref _snapshots, _inputSlots.Length);
+        if (_snapshots[i] is { } cached) return cached;
+        HostTensor copy;
+        lock (cell.Lock) copy = cell.Read().Clone();
+        copy.Buffer?.Retain();
+        _snapshots[i] = copy;
+        _hasSnapshots = true;
+        return copy;
+    }
+
+    /// <summary>Drops the copies of variables taken for the current node (the executor calls it after each node).</summary>
+    public void ReleaseSnapshots()
+    {
+        if (!_hasSnapshots) return;
+        for (int k = 0; k < _snapshots.Length; k++)
+        {
+            _snapshots[k]?.Buffer?.Release();
+            _snapshots[k] = null;
+        }
+        _hasSnapshots = false;
     }
 
     /// <summary>The variable cell behind ref input i.</summary>
@@ -58,7 +95,31 @@ public sealed class OpKernelContext
     /// <summary>Allocates output i with the given dims and stores it in the output slot.</summary>
     public HostTensor AllocateOutput(int i, ReadOnlySpan<long> dims)
     {
+        if (Budget is { } budget) return AllocateCharged(i, dims, budget);
         var t = HostTensor.Allocate(_outputTypes[i], dims);
+        SetOutput(i, t);
+        return t;
+    }
+
+    /// <summary>Charges the budget before taking memory, so an over-budget output fails without allocating.</summary>
+    private HostTensor AllocateCharged(int i, ReadOnlySpan<long> dims, MemoryBudget budget)
+    {
+        var dtype = _outputTypes[i].BaseType();
+        long bytes = HostTensor.RequestedBytes(dtype, dims);
+        if (bytes > 0)
+            budget.Charge(bytes, $"output {i} of node '{Node.Name}' (op: {Node.Op}), a tensor with shape [{string.Join(",", dims.ToArray())}] and type {dtype.Name()}");
+        HostTensor t;
+        try
+        {
+            t = HostTensor.Allocate(dtype, dims);
+        }
+        catch
+        {
+            budget.Credit(bytes);
+            throw;
+        }
+        if (bytes > 0 && t.Buffer != null) t.Buffer.AttachBudget(budget);
+        else budget.Credit(bytes);
         SetOutput(i, t);
         return t;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GraphEngine.Ops.Core;
 using GraphEngine.Ops.Framework;
 using GraphEngine.Runtime.Planning;
@@ -7,14 +8,20 @@ namespace GraphEngine.Runtime.Execution;
 /// <summary>
 /// Runs a compiled plan for one step: walks the nodes in order over integer slots, releases each
 /// buffer after its last reader, and annotates kernel errors with the node that raised them.
+/// The node loop is generic over its per-node hooks: a plain run gets the empty hooks and the JIT
+/// removes them, so tracing and deadlines cost nothing unless a run asks for them.
 /// </summary>
 internal static class Executor
 {
     public static HostTensor[] Run(ExecutionPlan plan, IReadOnlyList<HostTensor> feeds, IResourceManager resources, long stepId,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default) =>
+        Run(plan, feeds, resources, stepId, cancel.CanBeCanceled ? new RunControl { Cancel = cancel } : RunControl.None);
+
+    public static HostTensor[] Run(ExecutionPlan plan, IReadOnlyList<HostTensor> feeds, IResourceManager resources, long stepId, RunControl control)
     {
         var state = plan.RentState();
         var slots = state.Slots;
+        var ctx = new OpKernelContext(resources) { StepId = stepId, Budget = control.Budget };
         try
         {
             for (int i = 0; i < feeds.Count; i++)
@@ -22,47 +29,100 @@ internal static class Executor
                 feeds[i].Buffer?.Retain();
                 slots[plan.FeedSlots[i]].Tensor = feeds[i];
             }
-            var ctx = new OpKernelContext(resources) { StepId = stepId };
-            foreach (var step in plan.Steps)
-            {
-                cancel.ThrowIfCancellationRequested();
-                ctx.Bind(step.Node, slots, step.InputSlots, step.OutputBase, step.InputTypes, step.OutputTypes);
-                ctx.ForwardableInputs = step.Forwardable;
-                try
-                {
-                    step.Kernel.Compute(ctx);
-                }
-                catch (GraphEngineException e)
-                {
-                    throw e.WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // A kernel bug must still surface as an engine error naming the node, never as a bare crash.
-                    throw new InternalException($"Kernel for node '{step.Node.Name}' failed: {e.GetType().Name}: {e.Message}", e)
-                        .WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
-                }
-                foreach (var s in step.ReleaseAfter)
-                {
-                    slots[s].Tensor?.Buffer?.Release();
-                    slots[s] = default;
-                }
-            }
+            if (control.NeedsInstrumentedLoop) RunSteps(plan, slots, ctx, control, new InstrumentedHooks(control));
+            else RunSteps(plan, slots, ctx, control, default(NoHooks));
             var results = new HostTensor[plan.FetchSlots.Length];
             for (int i = 0; i < results.Length; i++)
             {
                 ref var e = ref slots[plan.FetchSlots[i]];
-                // A fetched ref is a snapshot: the variable may change in place after the run.
-                var t = e.Ref != null ? e.Ref.Read().Clone() : e.Tensor ?? throw new InternalException("A fetched tensor was not computed.");
+                // A fetched ref is a snapshot taken under the variable's lock: the variable may change in place after the run.
+                var t = e.Ref != null ? Snapshot(e.Ref) : e.Tensor ?? throw new InternalException("A fetched tensor was not computed.");
                 t.Buffer?.Retain();
+                // What the caller keeps is no longer the session's working memory.
+                t.Buffer?.DetachBudget();
                 results[i] = t;
             }
             return results;
         }
         finally
         {
+            ctx.ReleaseSnapshots();
             state.Clear();
             plan.ReturnState(state);
+        }
+    }
+
+    private static HostTensor Snapshot(RefCell cell)
+    {
+        lock (cell.Lock) return cell.Read().Clone();
+    }
+
+    private static void RunSteps<THooks>(ExecutionPlan plan, Entry[] slots, OpKernelContext ctx, RunControl control, THooks hooks)
+        where THooks : IStepHooks
+    {
+        var steps = plan.Steps;
+        var cancel = control.Cancel;
+        for (int n = 0; n < steps.Length; n++)
+        {
+            var step = steps[n];
+            if (cancel.IsCancellationRequested) throw control.Cancelled(n == 0 ? null : steps[n - 1].Node.Name, n, steps.Length);
+            ctx.Bind(step.Node, slots, step.InputSlots, step.OutputBase, step.InputTypes, step.OutputTypes);
+            ctx.ForwardableInputs = step.Forwardable;
+            hooks.Before(step);
+            bool computed = false;
+            try
+            {
+                step.Kernel.Compute(ctx);
+                computed = true;
+            }
+            catch (GraphEngineException e)
+            {
+                throw e.WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A kernel bug must still surface as an engine error naming the node, never as a bare crash.
+                throw new InternalException($"Kernel for node '{step.Node.Name}' failed: {e.GetType().Name}: {e.Message}", e)
+                    .WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
+            }
+            finally
+            {
+                hooks.After(step, slots, n, steps.Length, computed);
+            }
+            foreach (var s in step.ReleaseAfter)
+            {
+                slots[s].Tensor?.Buffer?.Release();
+                slots[s] = default;
+            }
+        }
+    }
+
+    private interface IStepHooks
+    {
+        void Before(PlanStep step);
+
+        /// <summary>Runs after the kernel, even when it threw (so a trace closes the failing node).</summary>
+        void After(PlanStep step, Entry[] slots, int index, int count, bool computed);
+    }
+
+    private readonly struct NoHooks : IStepHooks
+    {
+        public void Before(PlanStep step) { }
+
+        public void After(PlanStep step, Entry[] slots, int index, int count, bool computed) { }
+    }
+
+    /// <summary>Step stats and the deadline, checked between nodes (a kernel is never interrupted mid-way).</summary>
+    private readonly struct InstrumentedHooks(RunControl control) : IStepHooks
+    {
+        public void Before(PlanStep step) => control.Tracer?.NodeStarting(step);
+
+        public void After(PlanStep step, Entry[] slots, int index, int count, bool computed)
+        {
+            control.Tracer?.NodeFinished(step, slots);
+            // A kernel's own error wins over the deadline.
+            if (computed && control.DeadlineTimestamp != 0 && Stopwatch.GetTimestamp() > control.DeadlineTimestamp)
+                throw control.Expired(step.Node.Name, step.Node.Op, index + 1, count).WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
         }
     }
 }

@@ -61,6 +61,11 @@ internal sealed class PlanStep
 
     /// <summary>Per input: whether this node is its slot's last reader (so the kernel may reuse its buffer).</summary>
     public required bool[] Forwardable { get; init; }
+
+    private string? _timelineLabel;
+
+    /// <summary>TF's "name = Op(inputs)" label for step stats, built on first traced run only.</summary>
+    public string TimelineLabel => _timelineLabel ??= Execution.StepTracer.LabelFor(Node);
 }
 
 /// <summary>The slots of one step, reused across steps of the same plan.</summary>
