@@ -13,7 +13,7 @@ public sealed class SessionConcurrencyTests
 {
     private const int Threads = 8;
 
-    private static float[,] RandomMatrix(Random rng, int rows, int cols)
+    private static float[,] RandomMatrix(System.Random rng, int rows, int cols)
     {
         var a = new float[rows, cols];
         for (int i = 0; i < rows; i++)
@@ -46,7 +46,7 @@ public sealed class SessionConcurrencyTests
     [TestMethod]
     public void Eight_threads_of_inference_give_the_single_threaded_results()
     {
-        var rng = new Random(7);
+        var rng = new System.Random(7);
         var g = new GraphEngine.Graph();
         using var _ = g.as_default();
         var x = tf.placeholder(tf.float32, new[] { -1, 32 }, name: "x");
