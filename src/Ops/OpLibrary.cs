@@ -47,5 +47,8 @@ public static class OpLibrary
         Nn.BiasAddKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
+        Array.SliceKernels.Register(ops, kernels);
+        Array.SplitKernels.Register(ops, kernels);
+        Array.PadKernels.Register(ops, kernels);
     }
 }

@@ -33,5 +33,8 @@ internal static class GradientLibrary
         TransposeGradients.Register(g);
         GatherGradients.Register(g);
         NotDifferentiableOps.Register(g);
+        SliceGradients.Register(g);
+        SplitGradients.Register(g);
+        PadGradients.Register(g);
     }
 }
