@@ -135,3 +135,48 @@ internal static class SliceGradients
         return [new OpBuilder(ArrayOps.Pad).Input(grads[0]!).Input(paddings).Build().outputs[0], null, null];
     }
 }
+
+/// <summary>
+/// What a StridedSlice of a shape vector is known to hold at build time (TF's shape refiner does the
+/// same for <c>tf.shape(x)[1:]</c> and <c>tf.shape(x)[0]</c>), so that Reshape/Fill/… built from
+/// such slices keep the dims that are known.
+/// </summary>
+internal static class SlicedShapeValues
+{
+    /// <summary>The selected elements of a 1-D shape-like vector (-1 where unknown), or null when not known.</summary>
+    private static long[]? Elements(Tensor t, out bool scalar)
+    {
+        scalar = false;
+        if (t.op.type != "StridedSlice") return null;
+        var source = t.op.inputs[0];
+        long[]? values = source.op.type == "Shape" && source.op.inputs[0].shape.HasRank ? source.op.inputs[0].shape.ToArray()
+            : OpBuilder.ConstantValue(source) is { Rank: 1 } c && c.DType is DType.Int32 or DType.Int64 ? c.ToInt64Array()
+            : null;
+        if (values == null || values.Any(v => v < -1)) return null;
+        var parts = new HostTensor?[3];
+        for (int i = 0; i < 3; i++)
+            if ((parts[i] = OpBuilder.ConstantValue(t.op.inputs[i + 1])) == null) return null;
+        long Mask(string name) => t.op.get_attr(name).I;
+        try
+        {
+            var spec = StridedSliceSpec.Create(StridedSliceSpec.IndexValues(parts[0]!), StridedSliceSpec.IndexValues(parts[1]!),
+                StridedSliceSpec.IndexValues(parts[2]!), [values.Length], Mask("begin_mask"), Mask("end_mask"), Mask("ellipsis_mask"),
+                Mask("new_axis_mask"), Mask("shrink_axis_mask"));
+            if (spec.FinalDims.Length > 1) return null;
+            scalar = spec.FinalDims.Length == 0;
+            var picked = new long[spec.ProcessingDims[0]];
+            for (int k = 0; k < picked.Length; k++) picked[k] = values[spec.Begin[0] + k * spec.Strides[0]];
+            return picked;
+        }
+        catch (InvalidArgumentException)
+        {
+            return null;   // the slice's own shape function reports it
+        }
+    }
+
+    /// <summary>tf.shape(x)[a:b] as a partial shape.</summary>
+    public static TensorShape? Vector(Tensor t) => Elements(t, out bool scalar) is { } v && !scalar ? new TensorShape(v) : null;
+
+    /// <summary>tf.shape(x)[i] when dim i is known, else -1.</summary>
+    public static long Scalar(Tensor t) => Elements(t, out bool scalar) is [var v] && scalar ? v : -1;
+}

@@ -119,6 +119,24 @@ public sealed class SliceTests
     }
 
     [TestMethod]
+    public void Slices_of_a_shape_keep_known_dims_for_the_ops_built_from_them()
+    {
+        using var _ = NewGraph();
+        var x = tf.placeholder(tf.float32, new[] { -1, 4, 5 });
+        var shape = tf.shape(x);
+        Assert.AreEqual("[4,5]", tf.fill(shape[1..], 1f).shape.ToString());
+        Assert.AreEqual("[5,4,?]", tf.fill(shape[(..).Step(-1)], 1f).shape.ToString());
+        Assert.AreEqual("[5,?]", tf.fill(tf.stack([shape[2], shape[0]]), 1f).shape.ToString());
+        Assert.AreEqual("[?,20]", tf.reshape(x, tf.stack([shape[0], tf.constant(20)])).shape.ToString());
+        // Not a shape: nothing is known beyond the rank.
+        var v = tf.placeholder(tf.int32, new[] { 3 });
+        Assert.AreEqual("[?,?]", tf.fill(v[1..], 1f).shape.ToString());
+        using var sess = tf.Session();
+        var filled = sess.run(tf.fill(shape[1..], 2f), (x, new float[1, 4, 5]));
+        CollectionAssert.AreEqual(new long[] { 4, 5 }, filled.shape);
+    }
+
+    [TestMethod]
     public void Bad_indices_are_invalid_arguments_naming_the_node()
     {
         using var _ = NewGraph();
