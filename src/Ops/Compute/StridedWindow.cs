@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GraphEngine.Ops.Compute;
@@ -30,44 +31,66 @@ public static class StridedWindow
 
     /// <summary>dst window = src window. The two windows may share a buffer only if they do not overlap.</summary>
     public static void Copy<T>(ReadOnlySpan<T> src, long srcOffset, ReadOnlySpan<long> srcStrides,
-        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged
-    {
-        var plan = Plan.Make(src.Length, srcOffset, srcStrides, dst.Length, dstOffset, dstStrides, dims);
-        if (plan.Rows == 0) return;
-        Span<long> idx = stackalloc long[plan.Count];
-        long s = srcOffset, d = dstOffset;
-        int inner = (int)plan.Inner;
-        for (long row = 0; row < plan.Rows; row++)
-        {
-            if (plan.InnerSrc == 1 && plan.InnerDst == 1) src.Slice((int)s, inner).CopyTo(dst.Slice((int)d, inner));
-            else if (plan.InnerSrc == 0 && plan.InnerDst == 1) dst.Slice((int)d, inner).Fill(src[(int)s]);
-            else
-                for (long k = 0, si = s, di = d; k < inner; k++, si += plan.InnerSrc, di += plan.InnerDst)
-                    dst[(int)di] = src[(int)si];
-            plan.Step(idx, ref s, ref d);
-        }
-    }
+        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged =>
+        Run<T, CopyRow<T>>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, dims);
 
     /// <summary>dst window += src window (the adjoint of a window read); used by gradients that fold regions back.</summary>
     public static void Add<T>(ReadOnlySpan<T> src, long srcOffset, ReadOnlySpan<long> srcStrides,
-        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged, INumber<T>
+        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged, INumber<T> =>
+        Run<T, AddRow<T>>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, dims);
+
+    /// <summary>What is done to one run of the innermost dim (specialised per struct by the JIT).</summary>
+    private interface IRow<T> where T : unmanaged
+    {
+        /// <summary>A unit-stride run in both buffers.</summary>
+        static abstract void Contiguous(ReadOnlySpan<T> src, Span<T> dst);
+
+        /// <summary>One element; the caller has checked the bounds of the whole window.</summary>
+        static abstract void Element(ref T src, ref T dst);
+    }
+
+    private readonly struct CopyRow<T> : IRow<T> where T : unmanaged
+    {
+        public static void Contiguous(ReadOnlySpan<T> src, Span<T> dst) => src.CopyTo(dst);
+
+        public static void Element(ref T src, ref T dst) => dst = src;
+    }
+
+    private readonly struct AddRow<T> : IRow<T> where T : unmanaged, INumber<T>
+    {
+        public static void Contiguous(ReadOnlySpan<T> src, Span<T> dst) => TensorPrimitives.Add(dst, src, dst);
+
+        public static void Element(ref T src, ref T dst) => dst += src;
+    }
+
+    /// <summary>
+    /// The loop nest: the two innermost (merged) dims run inline, the outer ones step odometer style,
+    /// so short or reversed inner runs do not pay the odometer per run.
+    /// </summary>
+    private static void Run<T, TRow>(ReadOnlySpan<T> src, long srcOffset, ReadOnlySpan<long> srcStrides,
+        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged where TRow : struct, IRow<T>
     {
         var plan = Plan.Make(src.Length, srcOffset, srcStrides, dst.Length, dstOffset, dstStrides, dims);
         if (plan.Rows == 0) return;
         Span<long> idx = stackalloc long[plan.Count];
+        ref T s0 = ref MemoryMarshal.GetReference(src);
+        ref T d0 = ref MemoryMarshal.GetReference(dst);
         long s = srcOffset, d = dstOffset;
         int inner = (int)plan.Inner;
-        for (long row = 0; row < plan.Rows; row++)
+        long n1 = plan.Count > 1 ? plan.N(1) : 1, s1 = plan.Count > 1 ? plan.S(1) : 0, d1 = plan.Count > 1 ? plan.D(1) : 0;
+        long ss = plan.InnerSrc, ds = plan.InnerDst;
+        bool contiguous = ss == 1 && ds == 1;
+        for (long block = 0, blocks = plan.Rows / n1; block < blocks; block++)
         {
-            if (plan.InnerSrc == 1 && plan.InnerDst == 1)
+            long si = s, di = d;
+            for (long j = 0; j < n1; j++, si += s1, di += d1)
             {
-                var to = dst.Slice((int)d, inner);
-                TensorPrimitives.Add(to, src.Slice((int)s, inner), to);
+                if (contiguous) TRow.Contiguous(src.Slice((int)si, inner), dst.Slice((int)di, inner));
+                else
+                    for (long k = 0, a = si, b = di; k < inner; k++, a += ss, b += ds)
+                        TRow.Element(ref Unsafe.Add(ref s0, (nint)a), ref Unsafe.Add(ref d0, (nint)b));
             }
-            else
-                for (long k = 0, si = s, di = d; k < inner; k++, si += plan.InnerSrc, di += plan.InnerDst)
-                    dst[(int)di] += src[(int)si];
-            plan.Step(idx, ref s, ref d);
+            plan.Step(2, idx, ref s, ref d);
         }
     }
 
@@ -139,10 +162,14 @@ public static class StridedWindow
                 throw new ArgumentException($"The {which} window [{lo}, {hi}] reaches outside its buffer of {length} elements.");
         }
 
-        /// <summary>Advances the outer (row) counters, odometer style, moving both offsets.</summary>
-        public readonly void Step(scoped Span<long> idx, ref long s, ref long d)
+        public readonly long N(int k) => _n[k];
+        public readonly long S(int k) => _s[k];
+        public readonly long D(int k) => _d[k];
+
+        /// <summary>Advances the counters of dims from <paramref name="level"/> out, odometer style, moving both offsets.</summary>
+        public readonly void Step(int level, scoped Span<long> idx, ref long s, ref long d)
         {
-            for (int k = 1; k < Count; k++)
+            for (int k = level; k < Count; k++)
             {
                 s += _s[k];
                 d += _d[k];
