@@ -1,4 +1,7 @@
 using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Model;
+using GraphEngine.Ops.Model.Serialization;
+using GraphEngine.TestKit;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Case = GraphEngine.Tests.Autodiff.GradientCheckTests.Case;
 
@@ -134,6 +137,27 @@ public sealed class SliceTests
         using var sess = tf.Session();
         var filled = sess.run(tf.fill(shape[1..], 2f), (x, new float[1, 4, 5]));
         CollectionAssert.AreEqual(new long[] { 4, 5 }, filled.shape);
+    }
+
+    [TestMethod]
+    public void Keras_flatten_slice_written_by_tf_runs_here()
+    {
+        // Keras' flatten takes shape(x)[1:] with a TF-written StridedSlice (end_mask 1); its Shape input
+        // becomes a placeholder so the slice runs on its own.
+        var keras = GraphDefIO.Read(TfData.Path("keras-cnn-graph-text-in-pb-file", "mnist.pb"));
+        var def = new GraphDef { Producer = keras.Producer };
+        var shape = new NodeDef("flatten_1/Shape", "Placeholder");
+        shape.Attr["dtype"] = DType.Int32;
+        def.Add(shape);
+        foreach (var n in keras.Nodes.Where(n => n.Name.StartsWith("flatten_1/strided_slice", StringComparison.Ordinal))) def.Add(n.Clone());
+        Assert.AreEqual(5, def.Count);
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        tf.import_graph_def(def, name: "");
+        var slice = g.get_tensor_by_name("flatten_1/strided_slice:0");
+        Assert.AreEqual("StridedSlice", slice.op.type);
+        using var sess = tf.Session(g);
+        CollectionAssert.AreEqual(new[] { 12, 12, 64 }, sess.run(slice, (g.get_tensor_by_name("flatten_1/Shape:0"), new[] { 2, 12, 12, 64 })).ToArray<int>());
     }
 
     [TestMethod]
