@@ -75,6 +75,44 @@ public sealed class PadTests
         StringAssert.Contains(e.Message, "mirror");
     }
 
+    /// <summary>CS231n's TF1 three_layer_convnet: pad, conv VALID + bias, relu, pad, conv, relu, flatten, dense.</summary>
+    [TestMethod]
+    public void Three_layer_convnet_with_pads_gives_scores_of_64_by_10_and_trains()
+    {
+        using var _ = NewGraph();
+        var x = tf.placeholder(tf.float32, new[] { -1, 32, 32, 3 });
+        var w1 = tf.Variable(tf.random_normal(new[] { 5, 5, 3, 6 }, stddev: 0.1, seed: 1));
+        var b1 = tf.Variable(tf.zeros(new[] { 6 }));
+        var w2 = tf.Variable(tf.random_normal(new[] { 3, 3, 6, 9 }, stddev: 0.1, seed: 2));
+        var b2 = tf.Variable(tf.zeros(new[] { 9 }));
+        var fw = tf.Variable(tf.random_normal(new[] { 32 * 32 * 9, 10 }, stddev: 0.01, seed: 3));
+        var fb = tf.Variable(tf.zeros(new[] { 10 }));
+        var xPadded = tf.pad(x, new[,] { { 0, 0 }, { 2, 2 }, { 2, 2 }, { 0, 0 } }, "CONSTANT");
+        var relu1 = tf.nn.relu(tf.nn.conv2d(xPadded, w1, [1, 1, 1, 1], "VALID") + b1);
+        var relu1Padded = tf.pad(relu1, new[,] { { 0, 0 }, { 1, 1 }, { 1, 1 }, { 0, 0 } }, "CONSTANT");
+        var relu2 = tf.nn.relu(tf.nn.conv2d(relu1Padded, w2, [1, 1, 1, 1], "VALID") + b2);
+        var scores = tf.matmul(tf.layers.flatten(relu2), fw) + fb;
+        Assert.AreEqual("[?,36,36,3]", xPadded.shape.ToString());
+        Assert.AreEqual("[?,10]", scores.shape.ToString());
+        var loss = tf.reduce_mean(tf.square(scores));
+        var grads = tf.gradients(loss, new object[] { w1, w2, fw });
+        Assert.IsTrue(grads.All(gr => gr != null));
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        var rnd = new System.Random(4);
+        var batch = new float[64, 32, 32, 3];
+        for (int n = 0; n < 64; n++)
+            for (int h = 0; h < 32; h++)
+                for (int w = 0; w < 32; w++)
+                    for (int c = 0; c < 3; c++)
+                        batch[n, h, w, c] = (float)rnd.NextDouble();
+        var s = sess.run(scores, (x, batch));
+        CollectionAssert.AreEqual(new long[] { 64, 10 }, s.shape);
+        var g1 = sess.run(grads[0]!, (x, batch));
+        CollectionAssert.AreEqual(new long[] { 5, 5, 3, 6 }, g1.shape);
+        Assert.IsTrue(g1.ToArray<float>().Any(v => v != 0), "the first filter gets a gradient through both pads");
+    }
+
     [TestMethod]
     public void Gradients_are_a_slice_and_mirror_pad_grad()
     {
