@@ -119,9 +119,9 @@ internal static class PadKernels
         ops.Add(ArrayOps.Pad, ArrayOps.PadV2, ArrayOps.MirrorPad, ArrayOps.MirrorPadGrad);
         var pad = new LambdaKernel(ComputePad);
         var mirror = new LambdaKernel(ComputeMirrorPad);
-        k.Add(ArrayOps.Pad, KernelTypes.FixedSize, _ => pad);
-        k.Add(ArrayOps.PadV2, KernelTypes.FixedSize, _ => pad);
-        k.Add(ArrayOps.MirrorPad, KernelTypes.FixedSize, _ => mirror);
+        k.Add(ArrayOps.Pad, Window.Types, _ => pad);
+        k.Add(ArrayOps.PadV2, Window.Types, _ => pad);
+        k.Add(ArrayOps.MirrorPad, Window.Types, _ => mirror);
         k.Add(ArrayOps.MirrorPadGrad, DType.Float, _ => new LambdaKernel(MirrorPadGradOf<float>));
         k.Add(ArrayOps.MirrorPadGrad, DType.Double, _ => new LambdaKernel(MirrorPadGradOf<double>));
         k.Add(ArrayOps.MirrorPadGrad, DType.Int32, _ => new LambdaKernel(MirrorPadGradOf<int>));
@@ -161,14 +161,14 @@ internal static class PadKernels
         for (int i = 0; i < x.Rank; i++) outDims[i] = x.Dims[i] + p[2 * i] + p[2 * i + 1];
         var y = ctx.AllocateOutput(0, outDims);
         if (y.NumElements == 0) return;
-        var bytes = y.Buffer!.Bytes;
-        if (value == null) bytes.Clear();
-        else FillPattern(bytes, value.Buffer!.Bytes);
+        if (y.Strings != null) System.Array.Fill(y.Strings, value?.Strings![0] ?? []);
+        else if (value == null) y.Buffer!.Bytes.Clear();
+        else FillPattern(y.Buffer!.Bytes, value.Buffer!.Bytes);
         if (x.NumElements == 0) return;
         var outStrides = Strided.RowMajorStrides(outDims);
         long offset = 0;
         for (int i = 0; i < x.Rank; i++) offset += p[2 * i] * outStrides[i];
-        StridedWindow.CopyBytes(x.DType.Size(), x.Buffer!.Bytes, 0, Strided.RowMajorStrides(x.Dims), bytes, offset, outStrides, x.Dims);
+        Window.Copy(x, 0, Strided.RowMajorStrides(x.Dims), y, offset, outStrides, x.Dims);
     }
 
     /// <summary>Repeats one element's bytes over the whole buffer, as a typed fill.</summary>
@@ -223,17 +223,15 @@ internal static class PadKernels
         for (int i = 0; i < rank; i++) outDims[i] = x.Dims[i] + p[2 * i] + p[2 * i + 1];
         var y = ctx.AllocateOutput(0, outDims);
         if (y.NumElements == 0) return;
-        int size = x.DType.Size();
-        var bytes = y.Buffer!.Bytes;
         var os = Strided.RowMajorStrides(outDims);
         long centre = 0;
         for (int i = 0; i < rank; i++) centre += p[2 * i] * os[i];
-        StridedWindow.CopyBytes(size, x.Buffer!.Bytes, 0, Strided.RowMajorStrides(x.Dims), bytes, centre, os, x.Dims);
+        Window.Copy(x, 0, Strided.RowMajorStrides(x.Dims), y, centre, os, x.Dims);
         for (int d = rank - 1; d >= 0; d--)
         {
             var (slab, baseOffset) = Slab(x.Dims, outDims, p, d);
             foreach (var (pad, src) in PadSources(p[2 * d], x.Dims[d], p[2 * d + 1], offset))
-                StridedWindow.CopyBytes(size, bytes, baseOffset + src * os[d], os, bytes, baseOffset + pad * os[d], os, slab);
+                Window.Copy(y, baseOffset + src * os[d], os, y, baseOffset + pad * os[d], os, slab);
         }
     }
 

@@ -116,9 +116,9 @@ internal static class SliceKernels
         var slice = new LambdaKernel(ComputeSlice);
         var strided = new LambdaKernel(ComputeStridedSlice);
         var grad = new LambdaKernel(ComputeStridedSliceGrad);
-        k.Add(ArrayOps.Slice, KernelTypes.FixedSize, _ => slice);
-        k.Add(ArrayOps.StridedSlice, KernelTypes.FixedSize, _ => strided);
-        k.Add(ArrayOps.StridedSliceGrad, KernelTypes.FixedSize, _ => grad);
+        k.Add(ArrayOps.Slice, Window.Types, _ => slice);
+        k.Add(ArrayOps.StridedSlice, Window.Types, _ => strided);
+        k.Add(ArrayOps.StridedSliceGrad, Window.Types, _ => grad);
     }
 
     /// <summary>Copies the window [begin, begin + size) of x into a new tensor (or forwards x when it is all of it).</summary>
@@ -160,7 +160,7 @@ internal static class SliceKernels
         var strides = Strided.RowMajorStrides(x.Dims);
         long offset = 0;
         for (int i = 0; i < rank; i++) offset += begin[i] * strides[i];
-        StridedWindow.CopyBytes(x.DType.Size(), x.Buffer!.Bytes, offset, strides, y.Buffer!.Bytes, 0, Strided.RowMajorStrides(size), size);
+        Window.Copy(x, offset, strides, y, 0, Strided.RowMajorStrides(size), size);
     }
 
     private static StridedSliceSpec Spec(OpKernelContext ctx, int first, ReadOnlySpan<long> inputDims)
@@ -175,7 +175,7 @@ internal static class SliceKernels
     }
 
     /// <summary>The window of x the spec selects: offset of its first element and a (signed) stride per input dim.</summary>
-    private static (long Offset, long[] Strides) Window(StridedSliceSpec spec, ReadOnlySpan<long> inputDims)
+    private static (long Offset, long[] Strides) SliceWindow(StridedSliceSpec spec, ReadOnlySpan<long> inputDims)
     {
         var rm = Strided.RowMajorStrides(inputDims);
         long offset = 0;
@@ -199,9 +199,8 @@ internal static class SliceKernels
         }
         var y = ctx.AllocateOutput(0, spec.FinalDims);
         if (y.NumElements == 0) return;
-        var (offset, strides) = Window(spec, x.Dims);
-        StridedWindow.CopyBytes(x.DType.Size(), x.Buffer!.Bytes, offset, strides, y.Buffer!.Bytes, 0,
-            Strided.RowMajorStrides(spec.ProcessingDims), spec.ProcessingDims);
+        var (offset, strides) = SliceWindow(spec, x.Dims);
+        Window.Copy(x, offset, strides, y, 0, Strided.RowMajorStrides(spec.ProcessingDims), spec.ProcessingDims);
     }
 
     /// <summary>Zeros of the input's shape with dy written back into the window StridedSlice read.</summary>
@@ -218,10 +217,23 @@ internal static class SliceKernels
             throw new InvalidArgumentException($"shape of dy was {dy.Shape} instead of {new TensorShape(spec.FinalDims)}");
         var y = ctx.AllocateOutput(0, inputDims);
         if (y.NumElements == 0) return;
-        y.Buffer!.Bytes.Clear();
+        y.Buffer?.Bytes.Clear();   // string tensors are allocated holding empty strings
         if (dy.NumElements == 0) return;
-        var (offset, strides) = Window(spec, inputDims);
-        StridedWindow.CopyBytes(dy.DType.Size(), dy.Buffer!.Bytes, 0, Strided.RowMajorStrides(spec.ProcessingDims),
-            y.Buffer.Bytes, offset, strides, spec.ProcessingDims);
+        var (offset, strides) = SliceWindow(spec, inputDims);
+        Window.Copy(dy, 0, Strided.RowMajorStrides(spec.ProcessingDims), y, offset, strides, spec.ProcessingDims);
+    }
+}
+
+/// <summary>Window copies between host tensors of any element type the slicing kernels take, strings included.</summary>
+internal static class Window
+{
+    /// <summary>The fixed-size dtypes and DT_STRING (TF registers these ops for all types).</summary>
+    public static readonly DType[] Types = [.. KernelTypes.FixedSize, DType.String];
+
+    public static void Copy(HostTensor src, long srcOffset, ReadOnlySpan<long> srcStrides, HostTensor dst, long dstOffset,
+        ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims)
+    {
+        if (src.Strings != null) StridedWindow.Copy<byte[]>(src.Strings, srcOffset, srcStrides, dst.Strings!, dstOffset, dstStrides, dims);
+        else StridedWindow.CopyBytes(src.DType.Size(), src.Buffer!.Bytes, srcOffset, srcStrides, dst.Buffer!.Bytes, dstOffset, dstStrides, dims);
     }
 }

@@ -115,8 +115,8 @@ internal static class SplitKernels
         ops.Add(ArrayOps.Split, ArrayOps.SplitV);
         var split = new LambdaKernel(ComputeSplit);
         var splitV = new LambdaKernel(ComputeSplitV);
-        k.Add(ArrayOps.Split, KernelTypes.FixedSize, _ => split);
-        k.Add(ArrayOps.SplitV, KernelTypes.FixedSize, _ => splitV);
+        k.Add(ArrayOps.Split, Window.Types, _ => split);
+        k.Add(ArrayOps.SplitV, Window.Types, _ => splitV);
     }
 
     private static long Axis(HostTensor axisTensor, HostTensor x)
@@ -190,8 +190,7 @@ internal static class SplitKernels
             dims[axis] = sizes[i];
             var y = ctx.AllocateOutput(i, dims);
             if (y.NumElements > 0)
-                StridedWindow.CopyBytes(x.DType.Size(), x.Buffer!.Bytes, start * strides[axis], strides, y.Buffer!.Bytes, 0,
-                    Strided.RowMajorStrides(dims), dims);
+                Window.Copy(x, start * strides[axis], strides, y, 0, Strided.RowMajorStrides(dims), dims);
             start += sizes[i];
         }
     }

@@ -29,9 +29,12 @@ public static class StridedWindow
         }
     }
 
-    /// <summary>dst window = src window. The two windows may share a buffer only if they do not overlap.</summary>
+    /// <summary>
+    /// dst window = src window. The two windows may share a buffer only if they do not overlap.
+    /// Any element type: references too (string tensors hold byte[] elements).
+    /// </summary>
     public static void Copy<T>(ReadOnlySpan<T> src, long srcOffset, ReadOnlySpan<long> srcStrides,
-        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged =>
+        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) =>
         Run<T, CopyRow<T>>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, dims);
 
     /// <summary>dst window += src window (the adjoint of a window read); used by gradients that fold regions back.</summary>
@@ -40,7 +43,7 @@ public static class StridedWindow
         Run<T, AddRow<T>>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, dims);
 
     /// <summary>What is done to one run of the innermost dim (specialised per struct by the JIT).</summary>
-    private interface IRow<T> where T : unmanaged
+    private interface IRow<T>
     {
         /// <summary>A unit-stride run in both buffers.</summary>
         static abstract void Contiguous(ReadOnlySpan<T> src, Span<T> dst);
@@ -49,7 +52,7 @@ public static class StridedWindow
         static abstract void Element(ref T src, ref T dst);
     }
 
-    private readonly struct CopyRow<T> : IRow<T> where T : unmanaged
+    private readonly struct CopyRow<T> : IRow<T>
     {
         public static void Contiguous(ReadOnlySpan<T> src, Span<T> dst) => src.CopyTo(dst);
 
@@ -68,7 +71,7 @@ public static class StridedWindow
     /// so short or reversed inner runs do not pay the odometer per run.
     /// </summary>
     private static void Run<T, TRow>(ReadOnlySpan<T> src, long srcOffset, ReadOnlySpan<long> srcStrides,
-        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where T : unmanaged where TRow : struct, IRow<T>
+        Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where TRow : struct, IRow<T>
     {
         var plan = Plan.Make(src.Length, srcOffset, srcStrides, dst.Length, dstOffset, dstStrides, dims);
         if (plan.Rows == 0) return;

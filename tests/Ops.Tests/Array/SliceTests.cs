@@ -240,3 +240,33 @@ public sealed class SliceTests
         ShapeDsl.Infer(ArrayOps.StridedSliceGrad, "[3];[1];[1];[1];[2]", I32).Is("[?,?,?]");
     }
 }
+
+/// <summary>TF registers the slicing, splitting and padding kernels for string tensors too.</summary>
+[TestClass]
+public sealed class StringWindowTests
+{
+    private static HostTensor Strs(string[] v, params long[] dims) =>
+        HostTensor.FromStrings(v.Select(System.Text.Encoding.UTF8.GetBytes).ToArray(), dims.Length == 0 ? [v.Length] : dims);
+
+    private static string[] Text(HostTensor t) => t.Strings!.Select(System.Text.Encoding.UTF8.GetString).ToArray();
+
+    [TestMethod]
+    public void Strings_slice_split_and_pad()
+    {
+        var x = Strs(["a", "b", "c", "d", "e", "f"], 2, 3);
+        (string, AttrValue) i32 = ("Index", DType.Int32);
+        CollectionAssert.AreEqual(new[] { "b", "c", "e", "f" }, Text(KernelRunner.Run1(ArrayOps.Slice, [x, Tn.Vec(0, 1), Tn.Vec(-1, 2)], i32)));
+        var reversed = KernelRunner.Run1(ArrayOps.StridedSlice, [x, Tn.Vec(0, 0), Tn.Vec(0, 0), Tn.Vec(-1, -2)], i32, ("begin_mask", 3), ("end_mask", 3));
+        CollectionAssert.AreEqual(new[] { "f", "d", "c", "a" }, Text(reversed));
+        var grad = KernelRunner.Run1(ArrayOps.StridedSliceGrad, [Tn.Vec(2, 3), Tn.Vec(0, 0), Tn.Vec(0, 0), Tn.Vec(-1, -2), reversed],
+            ("T", DType.String), i32, ("begin_mask", 3), ("end_mask", 3));
+        CollectionAssert.AreEqual(new[] { "a", "", "c", "d", "", "f" }, Text(grad));
+        var parts = KernelRunner.Run(ArrayOps.Split, [Tn.Scalar(1), x], ("T", DType.String), ("num_split", 3));
+        CollectionAssert.AreEqual(new[] { "b", "e" }, Text(parts[1]));
+        var pairs = Tn.I([0, 0, 1, 1], 2, 2);
+        CollectionAssert.AreEqual(new[] { "", "a", "b", "c", "", "", "d", "e", "f", "" }, Text(KernelRunner.Run1(ArrayOps.Pad, [x, pairs])));
+        CollectionAssert.AreEqual(new[] { "-", "a", "b", "c", "-" }, Text(KernelRunner.Run1(ArrayOps.PadV2, [Strs(["a", "b", "c"]), Tn.I([1, 1], 1, 2), HostTensor.FromStrings([[(byte)'-']], [])])));
+        CollectionAssert.AreEqual(new[] { "b", "a", "b", "c", "b" },
+            Text(KernelRunner.Run1(ArrayOps.MirrorPad, [Strs(["a", "b", "c"]), Tn.I([1, 1], 1, 2)], ("mode", "REFLECT"))));
+    }
+}
