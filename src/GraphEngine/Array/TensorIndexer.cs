@@ -73,6 +73,7 @@ internal static class TensorIndexer
             if (item is string text) expanded.AddRange(Parse(text));
             else expanded.Add(item);
         }
+        if (expanded.Count > 32) throw new InvalidArgumentException($"Indexing {x.name}: at most 32 index items are supported, got {expanded.Count}");
         var begin = new List<object>();
         var end = new List<object>();
         var strides = new List<object>();
@@ -113,7 +114,6 @@ internal static class TensorIndexer
                     break;
             }
         }
-        if (expanded.Count > 32) throw new InvalidArgumentException($"Indexing {x.name}: at most 32 index items are supported, got {expanded.Count}");
 
         void Push(object b, object e, object s)
         {
