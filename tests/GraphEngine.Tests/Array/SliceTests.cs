@@ -61,6 +61,11 @@ public sealed class SliceTests
         var ones = tf.strided_slice(x, new[] { 1 }, new[] { 2 }, name: "row");
         Assert.AreEqual("row", ones.op.name);
         Assert.AreEqual("[1,4]", ones.shape.ToString());
+        // A begin tensor gets strides = ones_like(begin), as in TF; the shape is then known only at run time.
+        var dyn = tf.strided_slice(x, tf.identity(tf.constant(new[] { 1 })), new[] { 3 });
+        Assert.AreEqual("OnesLike", dyn.op.inputs[3].op.type);
+        Assert.IsFalse(dyn.shape.HasRank);
+        CollectionAssert.AreEqual(Enumerable.Range(4, 8).ToArray(), Run(dyn));
     }
 
     [TestMethod]
