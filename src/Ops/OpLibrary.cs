@@ -52,5 +52,8 @@ public static class OpLibrary
         Random.RandomSamplingKernels.Register(ops, kernels);
         Logging.LoggingKernels.Register(ops, kernels);
         Script.ScriptKernels.Register(ops, kernels);
+        Array.SliceKernels.Register(ops, kernels);
+        Array.SplitKernels.Register(ops, kernels);
+        Array.PadKernels.Register(ops, kernels);
     }
 }

@@ -36,5 +36,8 @@ internal static class GradientLibrary
         RandomSamplingGradients.Register(g);
         LoggingGradients.Register(g);
         ScriptGradients.Register(g);
+        SliceGradients.Register(g);
+        SplitGradients.Register(g);
+        PadGradients.Register(g);
     }
 }

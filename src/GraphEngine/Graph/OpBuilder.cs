@@ -160,7 +160,8 @@ public sealed class OpBuilder
     {
         if (t.op.type == "Shape") return t.op.inputs[0].shape;
         if (t.op.type == "Pack" && t.op.inputs.All(i => i.shape.HasRank && i.shape.Rank == 0))
-            return new TensorShape(t.op.inputs.Select(i => ConstantValue(i) is { } c ? c.ToInt64Array()[0] : -1L).ToArray());
+            return new TensorShape(t.op.inputs.Select(i => ConstantValue(i) is { } c ? c.ToInt64Array()[0] : SlicedShapeValues.Scalar(i)).ToArray());
+        if (t.op.type == "StridedSlice") return SlicedShapeValues.Vector(t);
         return null;
     }
 }

@@ -135,6 +135,7 @@ public sealed class GradientCheckTests
         .. Nn.PoolingTests.GradientCases,
         .. Nn.BatchNormTests.GradientCases,
         .. Logging.LoggingTests.GradientCases,
+        .. Array.SliceTests.GradientCases,
     ];
 
     public static IEnumerable<object[]> CaseData => Cases.Select(c => new object[] { c });
