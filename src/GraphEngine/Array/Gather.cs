@@ -35,32 +35,38 @@ public static partial class tf
 }
 
 /// <summary>
-/// TF's _GatherV2Grad returns IndexedSlices summed by UnsortedSegmentSum; we build the same dense
-/// result as onehot(indices)ᵀ · grad, which needs only ops GraphEngine has (axis 0, batch_dims 0).
+/// TF's _GatherV2Grad for batch_dims 0: the gradient, reshaped to params[:axis] + [N] + params[axis+1:],
+/// has the gathered axis moved to the front, is summed into rows by index with UnsortedSegmentSum
+/// (duplicates accumulate) and moved back. TF returns IndexedSlices for axis 0; we build the dense sum.
 /// </summary>
 internal static class GatherGradients
 {
     public static void Register(GradientRegistry g) => g.Add(ArrayOps.GatherV2, static (op, grads) =>
     {
         var (parameters, indices, axisTensor) = (op.inputs[0], op.inputs[1], op.inputs[2]);
-        var axis = OpBuilder.ConstantValue(axisTensor)?.ToInt64Array()[0];
-        if (axis != 0 || op.get_attr("batch_dims").I != 0)
-            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' is implemented for axis 0 and batch_dims 0 only (axis is {(axis?.ToString() ?? "not constant")}).");
-        var dtype = parameters.dtype.BaseType();
-        var itype = indices.dtype.BaseType();
-        var paramsShape = new OpBuilder(ArrayOps.Shape).Input(parameters).Attr("out_type", itype).Build().outputs[0];
-        var rows = new OpBuilder(ArrayOps.GatherV2).Input(paramsShape).Input(tf.ConstantOf(NDArrayConversion.ToHostTensor(0, itype), "Const")).Input(tf.constant(0)).Build().outputs[0];
+        var axisValue = OpBuilder.ConstantValue(axisTensor)?.ToInt64Array()[0];
+        if (axisValue == null || op.get_attr("batch_dims").I != 0)
+            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' needs a constant axis and batch_dims 0 (axis is {(axisValue?.ToString() ?? "not constant")}).");
+        if (!parameters.shape.HasRank)
+            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' needs the rank of {parameters.name}, which is unknown.");
+        int rank = parameters.shape.Rank;
+        int axis = (int)(axisValue < 0 ? axisValue + rank : axisValue);
+        var paramsShape = BroadcastGradients.Shape(parameters);
+        Tensor Dims(IEnumerable<int> which) =>
+            new OpBuilder(ArrayOps.GatherV2).Input(paramsShape).Input(tf.constant(which.ToArray())).Input(tf.constant(0)).Build().outputs[0];
+        var valuesShape = tf.concat([Dims(Enumerable.Range(0, axis)), tf.constant(new[] { -1 }), Dims(Enumerable.Range(axis + 1, rank - axis - 1))], 0);
+        var values = new OpBuilder(ArrayOps.Reshape).Input(grads[0]!).Input(valuesShape).Build().outputs[0];
+        var perm = new[] { axis }.Concat(Enumerable.Range(0, rank).Where(d => d != axis)).ToArray();
+        if (axis != 0) values = new OpBuilder(ArrayOps.Transpose).Input(values).Input(tf.constant(perm)).Build().outputs[0];
         var flatIndices = new OpBuilder(ArrayOps.Reshape).Input(indices).Input(tf.constant(new[] { -1 })).Build().outputs[0];
-        var zero = tf.ConstantOf(NDArrayConversion.ToHostTensor(0, itype), "Const");
-        var one = tf.ConstantOf(NDArrayConversion.ToHostTensor(1, itype), "Const");
-        var ids = new OpBuilder(ArrayOps.Range).Input(zero).Input(rows).Input(one).Build().outputs[0];
-        var column = new OpBuilder(ArrayOps.ExpandDims).Input(flatIndices).Input(tf.constant(1)).Build().outputs[0];
-        var onehot = tf.cast(OpBuilder.Binary(MathOps.Equal, column, ids, null), dtype);
-        var size = new OpBuilder(ArrayOps.Size).Input(flatIndices).Attr("out_type", DType.Int32).Build().outputs[0];
-        var gradShape = new OpBuilder(ArrayOps.Pack).InputList([size, tf.constant(-1)]).Attr("axis", 0L).Build().outputs[0];
-        var flatGrad = new OpBuilder(ArrayOps.Reshape).Input(grads[0]!).Input(gradShape).Build().outputs[0];
-        var dense = new OpBuilder(MathOps.MatMul).Input(onehot).Input(flatGrad).Attr("transpose_a", true).Attr("transpose_b", false).Build().outputs[0];
-        var shaped = new OpBuilder(ArrayOps.Reshape).Input(dense).Input(BroadcastGradients.Shape(parameters)).Build().outputs[0];
-        return [shaped, null, null];
+        var rows = new OpBuilder(ArrayOps.GatherV2).Input(paramsShape).Input(tf.constant(axis)).Input(tf.constant(0)).Build().outputs[0];
+        var summed = new OpBuilder(MathOps.UnsortedSegmentSum).Input(values).Input(flatIndices).Input(rows).Build().outputs[0];
+        if (axis != 0)
+        {
+            var inverse = new int[rank];
+            for (int i = 0; i < rank; i++) inverse[perm[i]] = i;
+            summed = new OpBuilder(ArrayOps.Transpose).Input(summed).Input(tf.constant(inverse)).Build().outputs[0];
+        }
+        return [summed, null, null];
     });
 }

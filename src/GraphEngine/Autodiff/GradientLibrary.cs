@@ -33,5 +33,13 @@ internal static class GradientLibrary
         TransposeGradients.Register(g);
         GatherGradients.Register(g);
         NotDifferentiableOps.Register(g);
+        ReverseGradients.Register(g);
+        OneHotGradients.Register(g);
+        GatherNdGradients.Register(g);
+        ShapeNGradients.Register(g);
+        DynamicStitchGradients.Register(g);
+        BatchMatMulGradients.Register(g);
+        SegmentSumGradients.Register(g);
+        DivGradients.Register(g);
     }
 }
