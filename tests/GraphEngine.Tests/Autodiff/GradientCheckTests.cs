@@ -134,6 +134,7 @@ public sealed class GradientCheckTests
         .. Nn.ConvTests.GradientCases,
         .. Nn.PoolingTests.GradientCases,
         .. Nn.BatchNormTests.GradientCases,
+        .. Arrays.IndexingGradientCases.GradientCases,
     ];
 
     public static IEnumerable<object[]> CaseData => Cases.Select(c => new object[] { c });
