@@ -47,25 +47,32 @@ internal static class GatherGradients
         var axisValue = OpBuilder.ConstantValue(axisTensor)?.ToInt64Array()[0];
         if (axisValue == null || op.get_attr("batch_dims").I != 0)
             throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' needs a constant axis and batch_dims 0 (axis is {(axisValue?.ToString() ?? "not constant")}).");
-        if (!parameters.shape.HasRank)
-            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' needs the rank of {parameters.name}, which is unknown.");
-        int rank = parameters.shape.Rank;
-        int axis = (int)(axisValue < 0 ? axisValue + rank : axisValue);
+        if (axisValue < 0 && !parameters.shape.HasRank)
+            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' with negative axis {axisValue} needs the rank of {parameters.name}, which is unknown.");
+        int axis = (int)(axisValue < 0 ? axisValue + parameters.shape.Rank : axisValue);
         var paramsShape = BroadcastGradients.Shape(parameters);
-        Tensor Dims(IEnumerable<int> which) =>
-            new OpBuilder(ArrayOps.GatherV2).Input(paramsShape).Input(tf.constant(which.ToArray())).Input(tf.constant(0)).Build().outputs[0];
-        var valuesShape = tf.concat([Dims(Enumerable.Range(0, axis)), tf.constant(new[] { -1 }), Dims(Enumerable.Range(axis + 1, rank - axis - 1))], 0);
+        var rank = new OpBuilder(ArrayOps.Size).Input(paramsShape).Attr("out_type", DType.Int32).Build().outputs[0];
+        var (zero, at, next) = (tf.constant(0), tf.constant(axis), tf.constant(axis + 1));
+        // Index vectors into params' shape, built at run time so params' rank may be unknown.
+        Tensor Range(Tensor from, Tensor to) => new OpBuilder(ArrayOps.Range).Input(from).Input(to).Input(tf.constant(1)).Build().outputs[0];
+        Tensor Gather(Tensor v, Tensor which) => new OpBuilder(ArrayOps.GatherV2).Input(v).Input(which).Input(tf.constant(0)).Build().outputs[0];
+        var count = new OpBuilder(ArrayOps.Size).Input(indices).Attr("out_type", DType.Int32).Build().outputs[0];
+        var countVector = new OpBuilder(ArrayOps.ExpandDims).Input(count).Input(zero).Build().outputs[0];
+        var valuesShape = tf.concat([Gather(paramsShape, Range(zero, at)), countVector, Gather(paramsShape, Range(next, rank))], 0);
         var values = new OpBuilder(ArrayOps.Reshape).Input(grads[0]!).Input(valuesShape).Build().outputs[0];
-        var perm = new[] { axis }.Concat(Enumerable.Range(0, rank).Where(d => d != axis)).ToArray();
-        if (axis != 0) values = new OpBuilder(ArrayOps.Transpose).Input(values).Input(tf.constant(perm)).Build().outputs[0];
-        var flatIndices = new OpBuilder(ArrayOps.Reshape).Input(indices).Input(tf.constant(new[] { -1 })).Build().outputs[0];
-        var rows = new OpBuilder(ArrayOps.GatherV2).Input(paramsShape).Input(tf.constant(axis)).Input(tf.constant(0)).Build().outputs[0];
+        var axisVector = tf.constant(new[] { axis });
+        if (axis != 0)
+        {
+            var perm = tf.concat([axisVector, Range(zero, at), Range(next, rank)], 0);
+            values = new OpBuilder(ArrayOps.Transpose).Input(values).Input(perm).Build().outputs[0];
+        }
+        var flatIndices = new OpBuilder(ArrayOps.Reshape).Input(indices).Input(countVector).Build().outputs[0];
+        var rows = Gather(paramsShape, at);
         var summed = new OpBuilder(MathOps.UnsortedSegmentSum).Input(values).Input(flatIndices).Input(rows).Build().outputs[0];
         if (axis != 0)
         {
-            var inverse = new int[rank];
-            for (int i = 0; i < rank; i++) inverse[perm[i]] = i;
-            summed = new OpBuilder(ArrayOps.Transpose).Input(summed).Input(tf.constant(inverse)).Build().outputs[0];
+            var inverse = tf.concat([Range(tf.constant(1), next), tf.constant(new[] { 0 }), Range(next, rank)], 0);
+            summed = new OpBuilder(ArrayOps.Transpose).Input(summed).Input(inverse).Build().outputs[0];
         }
         return [summed, null, null];
     });

@@ -50,6 +50,20 @@ public sealed class GatherNdTests
     }
 
     [TestMethod]
+    public void Gather_gradient_works_when_the_params_rank_is_unknown()
+    {
+        using var _ = NewGraph();
+        var p = tf.placeholder(tf.float64, name: "p");
+        var y = tf.gather(p, tf.constant(new long[,] { { 1 }, { 1 } }), axis: 2);
+        var g = tf.gradients(y * 2.0, p)[0]!;
+        using var sess = tf.Session();
+        var v = sess.run(g, (p, new double[2, 1, 3]));
+        CollectionAssert.AreEqual(new long[] { 2, 1, 3 }, v.shape);
+        CollectionAssert.AreEqual(new double[] { 0, 4, 0, 0, 4, 0 }, v.ToArray<double>());
+        Assert.ThrowsExactly<UnimplementedException>(() => tf.gradients(tf.gather(p, new[] { 0 }, axis: -1), p));
+    }
+
+    [TestMethod]
     public void Unsorted_segment_sum_and_dynamic_stitch()
     {
         using var _ = NewGraph();

@@ -41,10 +41,13 @@ public sealed class ReverseOneHotTests
         Assert.AreEqual("[2,2]", z.shape.ToString());
         var i = tf.one_hot(tf.constant(new[] { 1 }), 2, on_value: tf.constant(7), off_value: tf.constant(3));
         Assert.AreEqual(DType.Int32, i.dtype);
+        var n = tf.one_hot(new[] { 1 }, 2, on_value: 4L, off_value: 2L);
+        Assert.AreEqual(DType.Int64, n.dtype, "host on_value decides the dtype, as TF's does");
         using var sess = tf.Session();
         CollectionAssert.AreEqual(new float[] { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 }, sess.run(y).ToArray<float>());
         CollectionAssert.AreEqual(new double[] { -1, 5, 5, -1 }, sess.run(z).ToArray<double>());
         CollectionAssert.AreEqual(new[] { 3, 7 }, sess.run(i).ToArray<int>());
+        CollectionAssert.AreEqual(new long[] { 2, 4 }, sess.run(n).ToArray<long>());
         Assert.IsNull(tf.gradients(tf.reduce_sum(y), tf.get_default_graph().get_operation_by_name("one_hot/on_value").outputs[0])[0]);
     }
 
