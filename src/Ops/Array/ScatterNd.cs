@@ -119,7 +119,7 @@ internal static class ScatterNdKernels
                 if (offsets[r] < 0) continue;
                 var from = src.Slice(checked((int)(r * slice)), (int)slice);
                 var to = dst.Slice(checked((int)(offsets[r] * slice)), (int)slice);
-                for (int i = 0; i < from.Length; i++) to[i] += from[i];
+                System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
             }
         }
     }

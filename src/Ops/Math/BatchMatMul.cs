@@ -55,7 +55,7 @@ public static partial class MathOps
 
 /// <summary>
 /// One GEMM per output batch entry on the shared packed GEMM; broadcast batch dims reuse the same
-/// operand matrix. Many small products run across cores; large ones parallelise inside the GEMM.
+/// operand matrix. Batches run across cores; a single product parallelises inside the GEMM.
 /// </summary>
 internal sealed class BatchMatMulKernel<T>(OpKernelConstruction c, bool broadcast) : IOpKernel where T : unmanaged, INumber<T>
 {
@@ -94,7 +94,9 @@ internal sealed class BatchMatMulKernel<T>(OpKernelConstruction c, bool broadcas
             y.AsReadOnlySpan<T>().Slice(checked((int)(yOffsets[i] * ySize)), (int)ySize), _adjY,
             z.AsSpan<T>().Slice(checked((int)(i * zSize)), (int)zSize), (int)m, (int)n, (int)k);
         long count = xOffsets.Length, flops = m * n * k;
-        if (count > 1 && flops < ParallelFlops && count * flops >= ParallelFlops && Environment.ProcessorCount > 1)
+        // Batches across cores even when each GEMM would thread itself: measured 64 × 128³ float products
+        // take ~22 ms this way against ~250 ms running one after another with the GEMM's own threading.
+        if (count > 1 && count * flops >= ParallelFlops && Environment.ProcessorCount > 1)
             Parallel.For(0L, count, One);
         else
             for (long i = 0; i < count; i++) One(i);

@@ -90,7 +90,7 @@ internal static class SegmentSumKernels
             if (ids[i] < 0) continue;
             var from = src.Slice(checked((int)(i * row)), (int)row);
             var to = dst.Slice(checked((int)(ids[i] * row)), (int)row);
-            for (int j = 0; j < from.Length; j++) to[j] += from[j];
+            System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
         }
     }
 }
