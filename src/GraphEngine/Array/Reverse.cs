@@ -22,9 +22,14 @@ public static partial class tf
     }
 }
 
-/// <summary>TF _ReverseV2Grad: reversing is its own inverse.</summary>
+/// <summary>TF _ReverseV2Grad and _ReverseGrad: reversing is its own inverse.</summary>
 internal static class ReverseGradients
 {
-    public static void Register(GradientRegistry g) => g.Add(ArrayOps.ReverseV2, static (op, grads) =>
-        [new OpBuilder(ArrayOps.ReverseV2).Input(grads[0]!).Input(op.inputs[1]).Build().outputs[0], null]);
+    public static void Register(GradientRegistry g)
+    {
+        g.Add(ArrayOps.ReverseV2, static (op, grads) =>
+            [new OpBuilder(ArrayOps.ReverseV2).Input(grads[0]!).Input(op.inputs[1]).Build().outputs[0], null]);
+        g.Add(ArrayOps.Reverse, static (op, grads) =>
+            [new OpBuilder(ArrayOps.Reverse).Input(grads[0]!).Input(op.inputs[1]).Build().outputs[0], null]);
+    }
 }

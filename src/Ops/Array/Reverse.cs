@@ -4,9 +4,20 @@ using GraphEngine.Ops.Model;
 
 namespace GraphEngine.Ops.Array;
 
-/// <summary>ReverseV2, tf.reverse (TF: core/ops/array_ops.cc, kernels/reverse_op.cc).</summary>
+/// <summary>ReverseV2 (tf.reverse) and TF1's Reverse with a bool mask (TF: core/ops/array_ops.cc, kernels/reverse_op.cc).</summary>
 public static partial class ArrayOps
 {
+    public static readonly OpDef Reverse = OpDef.Define("Reverse")
+        .Input("tensor: T")
+        .Input("dims: bool")
+        .Output("output: T")
+        .Attr("T: {uint8, int8, uint16, int16, uint32, int32, uint64, int64, bool, bfloat16, half, float, double, complex64, complex128, string}")
+        .Shape(c =>
+        {
+            long n = c.WithRank(1, 1)[0];
+            c.SetOutput(0, n >= 0 ? c.Input(0).WithRank((int)n) : c.Input(0));
+        });
+
     public static readonly OpDef ReverseV2 = OpDef.Define("ReverseV2")
         .Input("tensor: T")
         .Input("axis: Tidx")
@@ -31,8 +42,10 @@ internal static class ReverseKernels
 {
     public static void Register(OpRegistry ops, KernelRegistry k)
     {
-        ops.Add(ArrayOps.ReverseV2);
+        ops.Add(ArrayOps.ReverseV2, ArrayOps.Reverse);
         var kernel = new LambdaKernel(Compute);
+        var masked = new LambdaKernel(ComputeMasked);
+        foreach (var t in KernelTypes.FixedSize.Append(DType.String)) k.Add(ArrayOps.Reverse, t, _ => masked);
         foreach (var t in KernelTypes.FixedSize.Append(DType.String))
         {
             k.Add(ArrayOps.ReverseV2.Name, _ => kernel, ("T", t), ("Tidx", DType.Int32));
@@ -65,7 +78,23 @@ internal static class ReverseKernels
         var axisTensor = ctx.Input(1);
         if (axisTensor.Rank != 1)
             throw new InvalidArgumentException($"'dims' must be 1-dimension, not {axisTensor.Rank}");
-        var reversed = ReversedAxes(axisTensor.ToInt64Array(), x.Rank);
+        Reverse(ctx, x, ReversedAxes(axisTensor.ToInt64Array(), x.Rank));
+    }
+
+    /// <summary>TF1 Reverse: dims[i] says whether axis i is reversed.</summary>
+    private static void ComputeMasked(OpKernelContext ctx)
+    {
+        var x = ctx.Input(0);
+        var dims = ctx.Input(1);
+        if (dims.Rank != 1)
+            throw new InvalidArgumentException($"'dims' must be 1-dimension, not {dims.Rank}");
+        if (dims.NumElements != x.Rank)
+            throw new InvalidArgumentException($"'dims' must have the same number of values as 'input' has dimensions. 'input' has {x.Rank}'dims' has {dims.NumElements} values");
+        Reverse(ctx, x, dims.ToArray<bool>());
+    }
+
+    private static void Reverse(OpKernelContext ctx, HostTensor x, bool[] reversed)
+    {
         if (!reversed.Contains(true) || x.NumElements == 0)
         {
             ctx.SetOutput(0, x);

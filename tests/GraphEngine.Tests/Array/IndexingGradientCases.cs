@@ -12,6 +12,8 @@ public static class IndexingGradientCases
     [
         new("ReverseV2", "axes 0 and 2", x => tf.reverse(x[0], new[] { 0, 2 }), [[2, 3, 2]]),
         new("ReverseV2", "negative axis", x => tf.reverse(x[0], -1) * x[0], [[2, 3]]),
+        new("Reverse", "TF1 op with a bool mask", x => new OpBuilder(Ops.Array.ArrayOps.Reverse).Input(x[0]).Input(tf.constant(new[] { true, false })).Build().outputs[0],
+            [[2, 3]]),
         new("GatherNd", "rows with a repeated index", x => tf.gather_nd(x[0], new[,] { { 0, 1 }, { 1, 0 }, { 0, 1 } }), [[2, 2, 3]]),
         new("GatherNd", "elements", x => tf.gather_nd(x[0], new[,] { { 1, 2 }, { 0, 0 } }), [[2, 3]]),
         new("ScatterNd", "duplicate rows accumulate", x => tf.scatter_nd(new[,] { { 1 }, { 0 }, { 1 } }, x[0], new[] { 3, 2 }), [[3, 2]]),

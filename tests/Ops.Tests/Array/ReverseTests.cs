@@ -64,6 +64,19 @@ public sealed class ReverseTests
     }
 
     [TestMethod]
+    public void TF1_Reverse_takes_a_mask_of_axes()
+    {
+        var x = Tn.I([1, 2, 3, 4, 5, 6], 2, 3);
+        var y = KernelRunner.Run1(ArrayOps.Reverse, [x, HostTensor.FromArray(new[] { false, true }, 2)]);
+        CollectionAssert.AreEqual(new[] { 3, 2, 1, 6, 5, 4 }, y.ToArray<int>());
+        var e = Assert.ThrowsExactly<InvalidArgumentException>(() => KernelRunner.Run1(ArrayOps.Reverse, [x, HostTensor.FromArray(new[] { true }, 1)]));
+        StringAssert.Contains(e.Message, "'dims' must have the same number of values as 'input' has dimensions. 'input' has 2'dims' has 1 values");
+        ShapeDsl.Infer(ArrayOps.Reverse, "?;[3]").Is("[?,?,?]");
+        ShapeDsl.Infer(ArrayOps.Reverse, "[2,5];[?]").Is("[2,5]");
+        ShapeDsl.Infer(ArrayOps.Reverse, "[2,5];[3]").Fails("Shape must be rank 3 but is rank 2");
+    }
+
+    [TestMethod]
     public void Errors()
     {
         var x = Tn.F([1, 2, 3, 4], 2, 2);
