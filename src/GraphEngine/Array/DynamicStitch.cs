@@ -23,12 +23,18 @@ public static partial class tf
 /// <summary>TF _DynamicStitchGrads: each data input gets the gradient rows at its indices (no gradient for indices).</summary>
 internal static class DynamicStitchGradients
 {
-    public static void Register(GradientRegistry g) => g.Add(ArrayOps.DynamicStitch, static (op, grads) =>
+    public static void Register(GradientRegistry g)
+    {
+        g.Add(ArrayOps.DynamicStitch, Gradient);
+        g.Add(ArrayOps.ParallelDynamicStitch, Gradient);
+    }
+
+    private static Tensor?[] Gradient(Operation op, Tensor?[] grads)
     {
         int n = op.inputs.Length / 2;
         var result = new Tensor?[2 * n];
         for (int i = 0; i < n; i++)
             result[n + i] = new OpBuilder(ArrayOps.GatherV2).Input(grads[0]!).Input(op.inputs[i]).Input(tf.constant(0)).Build().outputs[0];
         return result;
-    });
+    }
 }

@@ -4,10 +4,19 @@ using GraphEngine.Ops.Model;
 
 namespace GraphEngine.Ops.Array;
 
-/// <summary>DynamicStitch (TF: core/ops/data_flow_ops.cc, kernels/dynamic_stitch_op.cc).</summary>
+/// <summary>DynamicStitch and ParallelDynamicStitch (TF: core/ops/data_flow_ops.cc, kernels/dynamic_stitch_op.cc).</summary>
 public static partial class ArrayOps
 {
     public static readonly OpDef DynamicStitch = OpDef.Define("DynamicStitch")
+        .Input("indices: N * int32")
+        .Input("data: N * T")
+        .Output("merged: T")
+        .Attr("N: int >= 1")
+        .Attr("T: type")
+        .Shape(DynamicStitchShape);
+
+    /// <summary>TF leaves the winner of a duplicated index unspecified here; ours is the same as DynamicStitch's (last).</summary>
+    public static readonly OpDef ParallelDynamicStitch = OpDef.Define("ParallelDynamicStitch")
         .Input("indices: N * int32")
         .Input("data: N * T")
         .Output("merged: T")
@@ -46,9 +55,13 @@ internal static class DynamicStitchKernels
 {
     public static void Register(OpRegistry ops, KernelRegistry k)
     {
-        ops.Add(ArrayOps.DynamicStitch);
+        ops.Add(ArrayOps.DynamicStitch, ArrayOps.ParallelDynamicStitch);
         var kernel = new LambdaKernel(Compute);
-        foreach (var t in KernelTypes.FixedSize.Append(DType.String)) k.Add(ArrayOps.DynamicStitch, t, _ => kernel);
+        foreach (var t in KernelTypes.FixedSize.Append(DType.String))
+        {
+            k.Add(ArrayOps.DynamicStitch, t, _ => kernel);
+            k.Add(ArrayOps.ParallelDynamicStitch, t, _ => kernel);
+        }
     }
 
     /// <summary>merged[indices[m][i], ...] = data[m][i, ...]; later inputs win on duplicates; unreferenced rows are zero.</summary>

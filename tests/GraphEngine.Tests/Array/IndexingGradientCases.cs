@@ -28,6 +28,8 @@ public static class IndexingGradientCases
         new("UnsortedSegmentSum", "negative id dropped", x => tf.unsorted_segment_sum(x[0], new[] { 0, -1, 2, 0 }, 3), [[4, 3]]),
         new("UnsortedSegmentSum", "matrix of ids", x => tf.math.unsorted_segment_sum(x[0], new[,] { { 1, 0 }, { 1, 1 } }, 2), [[2, 2, 2]]),
         new("DynamicStitch", "two partitions", x => tf.dynamic_stitch([new[] { 0, 2 }, new[] { 1 }], [x[0], x[1]]), [[2, 2], [1, 2]]),
+        new("ParallelDynamicStitch", "matrix of indices", x => new OpBuilder(Ops.Array.ArrayOps.ParallelDynamicStitch)
+            .InputList([tf.constant(new[,] { { 3, 0 } }), tf.constant(new[] { 1, 2 })]).InputList([x[0], x[1]]).Build().outputs[0], [[1, 2, 2], [2, 2]]),
         new("Div", "TF1 op, broadcast", x => Raw(Ops.Math.MathOps.Div, x[0], x[1]), [[2, 3], [3]]),
     ];
 }

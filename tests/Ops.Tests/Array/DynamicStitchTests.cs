@@ -26,6 +26,14 @@ public sealed class DynamicStitchTests
     }
 
     [TestMethod]
+    public void Parallel_variant_stitches_the_same_way()
+    {
+        var y = KernelRunner.Run1(ArrayOps.ParallelDynamicStitch, [Tn.Vec(1, 0), Tn.Vec(2), Tn.L([10, 20], 2), Tn.L([30], 1)], ("N", 2L), ("T", DType.Int64));
+        CollectionAssert.AreEqual(new long[] { 20, 10, 30 }, y.ToArray<long>());
+        ShapeDsl.Infer(ArrayOps.ParallelDynamicStitch, "[2];[1];[2,3];[1,3]", ("N", 2L)).Is("[?,3]");
+    }
+
+    [TestMethod]
     public void Errors()
     {
         var e = Assert.ThrowsExactly<InvalidArgumentException>(() => Stitch([Tn.Vec(0, 1)], [Tn.F([1, 2, 3])]));
