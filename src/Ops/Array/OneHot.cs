@@ -87,7 +87,10 @@ internal static class OneHotKernels
             var onBytes = on.Buffer!.Bytes;
             var offBytes = off.Buffer!.Bytes;
             var dst = y.Buffer!.Bytes;
-            for (int i = 0; i < y.NumElements; i++) offBytes.CopyTo(dst.Slice(i * size, size));
+            // off_value everywhere by doubling copies (memcpy speed for any element size), then the on_values.
+            offBytes.CopyTo(dst);
+            for (int filled = size; filled < dst.Length; filled *= 2)
+                dst[..System.Math.Min(filled, dst.Length - filled)].CopyTo(dst[filled..]);
             for (long p = 0; p < prefix; p++)
                 for (long s = 0; s < suffix; s++)
                 {

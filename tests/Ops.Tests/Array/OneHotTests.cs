@@ -39,6 +39,28 @@ public sealed class OneHotTests
     }
 
     [TestMethod]
+    public void Odd_sizes_on_every_axis_match_reference()
+    {
+        var r = new System.Random(5);
+        foreach (var n in new[] { 1, 7, 67 })
+        {
+            var idx = Enumerable.Range(0, 2 * n).Select(_ => (long)r.Next(-2, 7)).ToArray();   // some outside [0, 5)
+            foreach (var axis in new long[] { -1, 0, 1 })
+            {
+                var y = OneHot(Tn.L(idx, 2, n), 5, 2.5, -0.5, axis).ToArray<double>();
+                int at = axis == -1 ? 2 : (int)axis;
+                for (int a = 0; a < 2; a++)
+                    for (int b = 0; b < n; b++)
+                        for (int d = 0; d < 5; d++)
+                        {
+                            long flat = at switch { 0 => (d * 2 + a) * n + b, 1 => (a * 5 + d) * n + b, _ => (a * n + b) * 5 + d };
+                            Assert.AreEqual(idx[a * n + b] == d ? 2.5 : -0.5, y[flat], $"n {n} axis {axis} at ({a},{b},{d})");
+                        }
+            }
+        }
+    }
+
+    [TestMethod]
     public void Errors()
     {
         var e = Assert.ThrowsExactly<InvalidArgumentException>(() => OneHot(Tn.Vec(0), -2, 1f, 0f));
