@@ -28,7 +28,8 @@ public static partial class ArrayOps
         if (updates.HasRank && updates.Rank < 1)
             throw new InvalidArgumentException($"Shape must be at least rank 1 but is rank {updates.Rank}");
         c.WithRank(2, 1);
-        var output = c.InputAsShape(2);
+        // InputAsShape reads int32/int64 only; Tindices may also be int16.
+        var output = c.InputTensor(2) is { DType: DType.Int16, Rank: 1 } small ? new TensorShape(IndexValues.Read(small)) : c.InputAsShape(2);
         if (output.IsFullyDefined && output.NumElements == 0 &&
             ((indices.IsFullyDefined && indices.NumElements > 0) || (updates.IsFullyDefined && updates.NumElements > 0)))
             throw new InvalidArgumentException("Indices and updates specified for empty output");

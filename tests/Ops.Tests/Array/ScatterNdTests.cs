@@ -25,6 +25,8 @@ public sealed class ScatterNdTests
         CollectionAssert.AreEqual(new[] { 8, 10, 0, 0, 1, 2 }, rows.ToArray<int>());
         var elems = ScatterNd(Tn.L([0, 1, 1, 0], 2, 2), Tn.L([5, 6]), Tn.L([2, 2], 2));
         CollectionAssert.AreEqual(new long[] { 0, 5, 6, 0 }, elems.ToArray<long>());
+        var small = ScatterNd(HostTensor.FromArray(new short[] { 1 }, 1, 1), Tn.D([2], 1), HostTensor.FromArray(new short[] { 3 }, 1));
+        CollectionAssert.AreEqual(new double[] { 0, 2, 0 }, small.ToArray<double>());
         var ignored = ScatterNd(Tn.I([0, 9], 2, 1), Tn.F([1, 2]), Tn.Vec(2), "IGNORE");
         CollectionAssert.AreEqual(new float[] { 1, 0 }, ignored.ToArray<float>());
     }
@@ -58,6 +60,7 @@ public sealed class ScatterNdTests
         ShapeDsl.Infer(ArrayOps.ScatterNd, "[3,1];[3,5];[2]", a).Const(2, Tn.Vec(4, 2))
             .Fails("Dimensions [1,2) of input[shape=[4,2]] = [2] must match dimensions [1,2) of updates[shape=[3,5]] = [5]");
         ShapeDsl.Infer(ArrayOps.ScatterNd, "[3,1];[3];[1]", a).Const(2, Tn.Vec(0)).Fails("Indices and updates specified for empty output");
+        ShapeDsl.Infer(ArrayOps.ScatterNd, "[2,1];[2];[1]", ("Tindices", DType.Int16)).Const(2, HostTensor.FromArray(new short[] { 5 }, 1)).Is("[5]");
         ShapeDsl.Infer(ArrayOps.ScatterNd, "[];[3];[1]", a).Fails("Shape must be at least rank 1 but is rank 0");
     }
 }
