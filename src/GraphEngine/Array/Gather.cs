@@ -63,7 +63,10 @@ internal static class GatherGradients
         var axisVector = tf.constant(new[] { axis });
         if (axis != 0)
         {
-            var perm = tf.concat([axisVector, Range(zero, at), Range(next, rank)], 0);
+            // Constant perms when the rank is known: Transpose's own gradient needs a constant perm.
+            var perm = parameters.shape.HasRank
+                ? tf.constant(new[] { axis }.Concat(Enumerable.Range(0, parameters.shape.Rank).Where(d => d != axis)).ToArray())
+                : tf.concat([axisVector, Range(zero, at), Range(next, rank)], 0);
             values = new OpBuilder(ArrayOps.Transpose).Input(values).Input(perm).Build().outputs[0];
         }
         var flatIndices = new OpBuilder(ArrayOps.Reshape).Input(indices).Input(countVector).Build().outputs[0];
@@ -71,7 +74,9 @@ internal static class GatherGradients
         var summed = new OpBuilder(MathOps.UnsortedSegmentSum).Input(values).Input(flatIndices).Input(rows).Build().outputs[0];
         if (axis != 0)
         {
-            var inverse = tf.concat([Range(tf.constant(1), next), tf.constant(new[] { 0 }), Range(next, rank)], 0);
+            var inverse = parameters.shape.HasRank
+                ? tf.constant(Enumerable.Range(1, axis).Append(0).Concat(Enumerable.Range(axis + 1, parameters.shape.Rank - axis - 1)).ToArray())
+                : tf.concat([Range(tf.constant(1), next), tf.constant(new[] { 0 }), Range(next, rank)], 0);
             summed = new OpBuilder(ArrayOps.Transpose).Input(summed).Input(inverse).Build().outputs[0];
         }
         return [summed, null, null];

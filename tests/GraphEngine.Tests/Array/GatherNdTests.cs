@@ -1,4 +1,5 @@
 using GraphEngine.Ops.Core;
+using GraphEngine.TestKit;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace GraphEngine.Tests.Arrays;
@@ -83,6 +84,28 @@ public sealed class GatherNdTests
         CollectionAssert.AreEqual(new double[] { 2, 3, 0, 0, 2, 3 }, sess.run(g).ToArray<double>());
         CollectionAssert.AreEqual(new double[] { 10, 20, 30 }, sess.run(stitched).ToArray<double>());
         CollectionAssert.AreEqual(new double[] { 1, 3 }, sess.run(ga).ToArray<double>());
+    }
+
+    /// <summary>The gradient graphs are differentiable in turn (gather on axis 1 via segment sums and transposes, gather_nd via scatter_nd, batched products).</summary>
+    [TestMethod]
+    [DataRow("gather axis 1")]
+    [DataRow("gather_nd")]
+    [DataRow("batched matmul")]
+    [DataRow("reverse")]
+    public void Second_order_matches_central_differences(string what)
+    {
+        using var _ = NewGraph();
+        Func<Tensor, Tensor> f = what switch
+        {
+            "gather axis 1" => x => tf.reduce_sum(tf.square(tf.gather(x, new[] { 2, 0, 2 }, axis: 1))),
+            "gather_nd" => x => tf.reduce_sum(tf.square(tf.gather_nd(x, new[,] { { 1, 2 }, { 0, 0 }, { 1, 2 } }))),
+            "batched matmul" => x => tf.reduce_sum(tf.square(tf.matmul(tf.reshape(x, new[] { 2, 1, 3 }), tf.reshape(x, new[] { 3, 2 })))),
+            "reverse" => x => tf.reduce_sum(tf.reverse(x, 1) * x * x),
+            _ => throw new ArgumentException(what),
+        };
+        double error = GradientChecker.ComputeSecondOrderError(f, [2, 3]);
+        Assert.IsFalse(double.IsNaN(error), $"{what}: second-order error is NaN");
+        Assert.IsLessThan(1e-5, error, $"{what}: second-order max |symbolic − numeric| = {error}");
     }
 
     [TestMethod]
