@@ -55,5 +55,14 @@ public static class OpLibrary
         Array.SliceKernels.Register(ops, kernels);
         Array.SplitKernels.Register(ops, kernels);
         Array.PadKernels.Register(ops, kernels);
+        Array.ReverseKernels.Register(ops, kernels);
+        Array.OneHotKernels.Register(ops, kernels);
+        Array.GatherNdKernels.Register(ops, kernels);
+        Array.ScatterNdKernels.Register(ops, kernels);
+        Array.ShapeNKernels.Register(ops, kernels);
+        Array.DynamicStitchKernels.Register(ops, kernels);
+        Math.BatchMatMulKernels.Register(ops, kernels);
+        Math.SegmentSumKernels.Register(ops, kernels);
+        Math.DivKernels.Register(ops, kernels);
     }
 }

@@ -35,32 +35,50 @@ public static partial class tf
 }
 
 /// <summary>
-/// TF's _GatherV2Grad returns IndexedSlices summed by UnsortedSegmentSum; we build the same dense
-/// result as onehot(indices)ᵀ · grad, which needs only ops GraphEngine has (axis 0, batch_dims 0).
+/// TF's _GatherV2Grad for batch_dims 0: the gradient, reshaped to params[:axis] + [N] + params[axis+1:],
+/// has the gathered axis moved to the front, is summed into rows by index with UnsortedSegmentSum
+/// (duplicates accumulate) and moved back. TF returns IndexedSlices for axis 0; we build the dense sum.
 /// </summary>
 internal static class GatherGradients
 {
     public static void Register(GradientRegistry g) => g.Add(ArrayOps.GatherV2, static (op, grads) =>
     {
         var (parameters, indices, axisTensor) = (op.inputs[0], op.inputs[1], op.inputs[2]);
-        var axis = OpBuilder.ConstantValue(axisTensor)?.ToInt64Array()[0];
-        if (axis != 0 || op.get_attr("batch_dims").I != 0)
-            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' is implemented for axis 0 and batch_dims 0 only (axis is {(axis?.ToString() ?? "not constant")}).");
-        var dtype = parameters.dtype.BaseType();
-        var itype = indices.dtype.BaseType();
-        var paramsShape = new OpBuilder(ArrayOps.Shape).Input(parameters).Attr("out_type", itype).Build().outputs[0];
-        var rows = new OpBuilder(ArrayOps.GatherV2).Input(paramsShape).Input(tf.ConstantOf(NDArrayConversion.ToHostTensor(0, itype), "Const")).Input(tf.constant(0)).Build().outputs[0];
-        var flatIndices = new OpBuilder(ArrayOps.Reshape).Input(indices).Input(tf.constant(new[] { -1 })).Build().outputs[0];
-        var zero = tf.ConstantOf(NDArrayConversion.ToHostTensor(0, itype), "Const");
-        var one = tf.ConstantOf(NDArrayConversion.ToHostTensor(1, itype), "Const");
-        var ids = new OpBuilder(ArrayOps.Range).Input(zero).Input(rows).Input(one).Build().outputs[0];
-        var column = new OpBuilder(ArrayOps.ExpandDims).Input(flatIndices).Input(tf.constant(1)).Build().outputs[0];
-        var onehot = tf.cast(OpBuilder.Binary(MathOps.Equal, column, ids, null), dtype);
-        var size = new OpBuilder(ArrayOps.Size).Input(flatIndices).Attr("out_type", DType.Int32).Build().outputs[0];
-        var gradShape = new OpBuilder(ArrayOps.Pack).InputList([size, tf.constant(-1)]).Attr("axis", 0L).Build().outputs[0];
-        var flatGrad = new OpBuilder(ArrayOps.Reshape).Input(grads[0]!).Input(gradShape).Build().outputs[0];
-        var dense = new OpBuilder(MathOps.MatMul).Input(onehot).Input(flatGrad).Attr("transpose_a", true).Attr("transpose_b", false).Build().outputs[0];
-        var shaped = new OpBuilder(ArrayOps.Reshape).Input(dense).Input(BroadcastGradients.Shape(parameters)).Build().outputs[0];
-        return [shaped, null, null];
+        var axisValue = OpBuilder.ConstantValue(axisTensor)?.ToInt64Array()[0];
+        if (axisValue == null || op.get_attr("batch_dims").I != 0)
+            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' needs a constant axis and batch_dims 0 (axis is {(axisValue?.ToString() ?? "not constant")}).");
+        if (axisValue < 0 && !parameters.shape.HasRank)
+            throw new UnimplementedException($"Gradient of GatherV2 '{op.name}' with negative axis {axisValue} needs the rank of {parameters.name}, which is unknown.");
+        int axis = (int)(axisValue < 0 ? axisValue + parameters.shape.Rank : axisValue);
+        var paramsShape = BroadcastGradients.Shape(parameters);
+        var rank = new OpBuilder(ArrayOps.Size).Input(paramsShape).Attr("out_type", DType.Int32).Build().outputs[0];
+        var (zero, at, next) = (tf.constant(0), tf.constant(axis), tf.constant(axis + 1));
+        // Index vectors into params' shape, built at run time so params' rank may be unknown.
+        Tensor Range(Tensor from, Tensor to) => new OpBuilder(ArrayOps.Range).Input(from).Input(to).Input(tf.constant(1)).Build().outputs[0];
+        Tensor Gather(Tensor v, Tensor which) => new OpBuilder(ArrayOps.GatherV2).Input(v).Input(which).Input(tf.constant(0)).Build().outputs[0];
+        var count = new OpBuilder(ArrayOps.Size).Input(indices).Attr("out_type", DType.Int32).Build().outputs[0];
+        var countVector = new OpBuilder(ArrayOps.ExpandDims).Input(count).Input(zero).Build().outputs[0];
+        var valuesShape = tf.concat([Gather(paramsShape, Range(zero, at)), countVector, Gather(paramsShape, Range(next, rank))], 0);
+        var values = new OpBuilder(ArrayOps.Reshape).Input(grads[0]!).Input(valuesShape).Build().outputs[0];
+        var axisVector = tf.constant(new[] { axis });
+        if (axis != 0)
+        {
+            // Constant perms when the rank is known: Transpose's own gradient needs a constant perm.
+            var perm = parameters.shape.HasRank
+                ? tf.constant(new[] { axis }.Concat(Enumerable.Range(0, parameters.shape.Rank).Where(d => d != axis)).ToArray())
+                : tf.concat([axisVector, Range(zero, at), Range(next, rank)], 0);
+            values = new OpBuilder(ArrayOps.Transpose).Input(values).Input(perm).Build().outputs[0];
+        }
+        var flatIndices = new OpBuilder(ArrayOps.Reshape).Input(indices).Input(countVector).Build().outputs[0];
+        var rows = Gather(paramsShape, at);
+        var summed = new OpBuilder(MathOps.UnsortedSegmentSum).Input(values).Input(flatIndices).Input(rows).Build().outputs[0];
+        if (axis != 0)
+        {
+            var inverse = parameters.shape.HasRank
+                ? tf.constant(Enumerable.Range(1, axis).Append(0).Concat(Enumerable.Range(axis + 1, parameters.shape.Rank - axis - 1)).ToArray())
+                : tf.concat([Range(tf.constant(1), next), tf.constant(new[] { 0 }), Range(next, rank)], 0);
+            summed = new OpBuilder(ArrayOps.Transpose).Input(summed).Input(inverse).Build().outputs[0];
+        }
+        return [summed, null, null];
     });
 }

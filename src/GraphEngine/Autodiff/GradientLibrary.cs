@@ -39,5 +39,13 @@ internal static class GradientLibrary
         SliceGradients.Register(g);
         SplitGradients.Register(g);
         PadGradients.Register(g);
+        ReverseGradients.Register(g);
+        OneHotGradients.Register(g);
+        GatherNdGradients.Register(g);
+        ShapeNGradients.Register(g);
+        DynamicStitchGradients.Register(g);
+        BatchMatMulGradients.Register(g);
+        SegmentSumGradients.Register(g);
+        DivGradients.Register(g);
     }
 }

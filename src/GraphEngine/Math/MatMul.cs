@@ -6,15 +6,23 @@ namespace GraphEngine;
 
 public static partial class tf
 {
-    /// <summary>Matrix product of rank-2 tensors, optionally transposing either operand (MatMul).</summary>
+    /// <summary>
+    /// Matrix product, optionally transposing (or, the same for real types, taking the adjoint of) either
+    /// operand: MatMul for two matrices, BatchMatMulV2 with broadcast batch dims when either input has
+    /// rank above 2 or unknown rank, as TF's math_ops.matmul decides.
+    /// </summary>
     public static Tensor matmul(Tensor a, Tensor b, bool transpose_a = false, bool transpose_b = false, string? name = null,
-        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        bool adjoint_a = false, bool adjoint_b = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         using var _ = CallSite.Enter(file, line);
-        if ((a.shape.HasRank && a.shape.Rank > 2) || (b.shape.HasRank && b.shape.Rank > 2))
-            throw new UnimplementedException($"matmul of rank > 2 inputs ({a.shape} × {b.shape}) needs BatchMatMulV2, which is not available yet.");
+        if (transpose_a && adjoint_a) throw new InvalidArgumentException($"Only one of transpose_a and adjoint_a can be True (matmul of {a.name}).");
+        if (transpose_b && adjoint_b) throw new InvalidArgumentException($"Only one of transpose_b and adjoint_b can be True (matmul of {b.name}).");
+        bool ta = transpose_a || adjoint_a, tb = transpose_b || adjoint_b;
+        if (!a.shape.HasRank || a.shape.Rank > 2 || !b.shape.HasRank || b.shape.Rank > 2)
+            return new OpBuilder(MathOps.BatchMatMulV2, name ?? "MatMul").Input(a).Input(b)
+                .Attr("adj_x", ta).Attr("adj_y", tb).Build().outputs[0];
         return new OpBuilder(MathOps.MatMul, name ?? "MatMul").Input(a).Input(b)
-            .Attr("transpose_a", transpose_a).Attr("transpose_b", transpose_b).Build().outputs[0];
+            .Attr("transpose_a", ta).Attr("transpose_b", tb).Build().outputs[0];
     }
 }
 

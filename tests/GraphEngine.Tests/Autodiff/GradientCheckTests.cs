@@ -136,6 +136,7 @@ public sealed class GradientCheckTests
         .. Nn.BatchNormTests.GradientCases,
         .. Logging.LoggingTests.GradientCases,
         .. Array.SliceTests.GradientCases,
+        .. Arrays.IndexingGradientCases.GradientCases,
     ];
 
     public static IEnumerable<object[]> CaseData => Cases.Select(c => new object[] { c });

@@ -25,6 +25,42 @@ public sealed partial class BadInputCatalogTests
             using var s = tf.Session();
             s.run(g, (i, new[] { -1L }));
         }, "gather_neg", "-1"),
+        C<InvalidArgumentException>("gather_nd index tuple past the end", _ =>
+        {
+            var i = tf.placeholder(tf.int32, new[] { 2, 2 }, name: "idx");
+            var g = tf.gather_nd(tf.zeros(new[] { 3, 2 }), i, name: "gather_nd_rows");
+            using var s = tf.Session();
+            s.run(g, (i, new[,] { { 0, 1 }, { 3, 0 } }));
+        }, "gather_nd_rows", "indices[1] = [3, 0]", "[3,2]"),
+        C<InvalidArgumentException>("scatter_nd negative index", _ =>
+        {
+            var i = tf.placeholder(tf.int64, new[] { 2, 1 }, name: "idx");
+            var g = tf.scatter_nd(i, tf.ones(new[] { 2 }), new long[] { 4 }, name: "scatter_neg");
+            using var s = tf.Session();
+            s.run(g, (i, new long[,] { { 1 }, { -2 } }));
+        }, "scatter_neg", "indices[1] = [-2]", "[4]"),
+        C<InvalidArgumentException>("scatter_nd index past the output shape", _ =>
+        {
+            var i = tf.placeholder(tf.int32, new[] { 1, 2 }, name: "idx");
+            var g = tf.scatter_nd(i, tf.ones(new[] { 1 }), new[] { 2, 2 }, name: "scatter_far");
+            using var s = tf.Session();
+            s.run(g, (i, new[,] { { 1, 2 } }));
+        }, "scatter_far", "[1, 2]", "[2,2]"),
+        C<InvalidArgumentException>("one_hot with a fed negative depth", _ =>
+        {
+            var d = tf.placeholder(tf.int32, new int[0], name: "depth");
+            var y = tf.one_hot(new[] { 0, 1 }, d, name: "hot");
+            using var s = tf.Session();
+            s.run(y, (d, -1));
+        }, "hot", "depth", "-1"),
+        C<InvalidArgumentException>("one_hot with a constant negative depth", _ => tf.one_hot(new[] { 0 }, -4, name: "hot_const"), "hot_const", "-4"),
+        C<InvalidArgumentException>("unsorted_segment_sum id past num_segments", _ =>
+        {
+            var ids = tf.placeholder(tf.int32, new[] { 2 }, name: "ids");
+            var y = tf.unsorted_segment_sum(tf.ones(new[] { 2 }), ids, 3, name: "segsum");
+            using var s = tf.Session();
+            s.run(y, (ids, new[] { 0, 3 }));
+        }, "segsum", "segment_ids[1] = 3"),
         C<InvalidArgumentException>("integer division by zero", _ =>
         {
             var d = tf.placeholder(tf.int32, new[] { 2 }, name: "d");
