@@ -1,0 +1,136 @@
+using System.Runtime.CompilerServices;
+using GraphEngine.Ops.Core;
+
+namespace GraphEngine;
+
+/// <summary>
+/// A layer's training argument: a bool known when the graph is built, or a bool scalar tensor
+/// decided at run time. <c>default</c> means false (inference).
+/// </summary>
+public readonly struct TrainingFlag
+{
+    private TrainingFlag(bool? value, Tensor? tensor)
+    {
+        Value = value;
+        Tensor = tensor;
+    }
+
+    /// <summary>The build-time value; null when the flag is a tensor.</summary>
+    public bool? Value { get; }
+
+    /// <summary>The run-time flag, when given as a tensor.</summary>
+    public Tensor? Tensor { get; }
+
+    public bool IsTensor => Tensor != null;
+
+    public static implicit operator TrainingFlag(bool value) => new(value, null);
+
+    public static implicit operator TrainingFlag(Tensor tensor)
+    {
+        if (tensor.dtype.BaseType() != DType.Bool)
+            throw new InvalidArgumentException($"training must be a bool or a bool tensor, got {tensor.name} of dtype {tensor.dtype.PythonName()}.");
+        return new(null, tensor);
+    }
+
+    /// <summary>False unless set to true (a tensor flag is not a build-time true).</summary>
+    public bool IsTrue => Value == true;
+}
+
+/// <summary>How a TF1 tf.layers call scopes itself (legacy base.Layer._set_scope).</summary>
+internal static class LayerScope
+{
+    /// <summary>
+    /// With reuse, the variable scope named exactly <paramref name="name"/> (or the base name);
+    /// otherwise a fresh one from it as default_name ("dense", "dense_1", …, even for an explicit
+    /// name, as TF1 layers do). Ops go in the name scope this opens.
+    /// </summary>
+    public static VariableScope Enter(string baseName, string? name, VariableReuse reuse) =>
+        reuse.IsTruthy ? tf.variable_scope(name ?? baseName, reuse: reuse) : tf.variable_scope(null, default_name: name ?? baseName);
+
+    public static DType FloatingDtype(Tensor inputs, string layer)
+    {
+        var dt = inputs.dtype.BaseType();
+        if (!dt.IsFloating())
+            throw new InvalidArgumentException($"Layer {layer} needs floating-point inputs, got {inputs.name} of dtype {dt.PythonName()}.");
+        return dt;
+    }
+
+    /// <summary>Adds activity_regularizer(outputs) / batch size to REGULARIZATION_LOSSES (Keras' add_loss of the activity loss).</summary>
+    public static void ActivityLoss(Func<Tensor, Tensor?>? regularizer, Tensor outputs)
+    {
+        if (regularizer == null) return;
+        using var _ = tf.name_scope("ActivityRegularizer");
+        var loss = regularizer(outputs);
+        if (loss == null) return;
+        var batch = tf.cast(tf.gather(tf.shape(outputs), 0), loss.dtype.BaseType());
+        tf.add_to_collection(tf.GraphKeys.REGULARIZATION_LOSSES, tf.divide(loss, batch));
+    }
+}
+
+public static partial class tf
+{
+    public static partial class layers
+    {
+        /// <summary>
+        /// A fully connected layer (TF1 tf.layers.dense): outputs = activation(inputs · kernel + bias),
+        /// with variables "&lt;scope&gt;/kernel" [in, units] (default: the scope's initializer, else
+        /// glorot_uniform) and "&lt;scope&gt;/bias" [units] (zeros). Inputs of rank &gt; 2 are
+        /// contracted on their last axis.
+        /// </summary>
+        public static Tensor dense(Tensor inputs, int units, Func<Tensor, Tensor>? activation = null, bool use_bias = true,
+            object? kernel_initializer = null, object? bias_initializer = null, Func<Tensor, Tensor?>? kernel_regularizer = null,
+            Func<Tensor, Tensor?>? bias_regularizer = null, Func<Tensor, Tensor?>? activity_regularizer = null, bool trainable = true,
+            string? name = null, VariableReuse reuse = default, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            using var _ = CallSite.Enter(file, line);
+            var s = inputs.shape;
+            if (units <= 0) throw new InvalidArgumentException($"dense: units must be positive, got {units}.");
+            if (!s.HasRank || s.Rank < 2)
+                throw new InvalidArgumentException($"Input 0 of layer dense is incompatible with the layer: expected min_ndim=2, found shape {s} ({inputs.name}).");
+            long inDim = s[s.Rank - 1];
+            if (inDim < 0) throw new InvalidArgumentException($"The last dimension of the inputs to `Dense` should be defined. Found `None` ({inputs.name}, shape {s}).");
+            var dtype = LayerScope.FloatingDtype(inputs, "dense");
+            using var scope = LayerScope.Enter("dense", name, reuse);
+            var kernel = get_variable("kernel", new long[] { inDim, units }, dtype, kernel_initializer, kernel_regularizer, trainable);
+            var bias = use_bias ? get_variable("bias", new long[] { units }, dtype, bias_initializer ?? zeros_initializer(), bias_regularizer, trainable) : null;
+            Tensor outputs;
+            if (s.Rank == 2) outputs = matmul(inputs, kernel);
+            else
+            {
+                // TF's tensordot over the last axis: flatten the outer dims, multiply, restore them.
+                using (name_scope("Tensordot"))
+                {
+                    var flat = reshape(inputs, new long[] { -1, inDim });
+                    var product = matmul(flat, kernel, name: "MatMul");
+                    var outer = gather(shape(inputs), constant(Enumerable.Range(0, s.Rank - 1).ToArray(), name: "outer_axes"));
+                    outputs = reshape(product, concat([outer, constant(new[] { units }, name: "units")], 0));
+                    outputs.SetShape(s.SubShape(0, s.Rank - 1).Concatenate(new TensorShape(units)));
+                }
+            }
+            if (bias != null) outputs = nn.bias_add(outputs, bias);
+            if (activation != null) outputs = activation(outputs);
+            LayerScope.ActivityLoss(activity_regularizer, outputs);
+            return outputs;
+        }
+
+        /// <summary>
+        /// TF1 tf.layers.dropout: with training true, nn.dropout at rate <paramref name="rate"/>; with
+        /// false, an Identity. A bool tensor decides at run time: TF builds a cond; here both
+        /// branches are computed and a Select picks one (the values, and gradients, are identical).
+        /// </summary>
+        public static Tensor dropout(Tensor inputs, double rate = 0.5, object? noise_shape = null, int? seed = null, TrainingFlag training = default,
+            string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            using var _ = CallSite.Enter(file, line);
+            if (!(rate >= 0 && rate < 1)) throw new InvalidArgumentException($"rate must be a scalar tensor or a float in the range [0, 1), got {rate}");
+            using var scope = LayerScope.Enter("dropout", name, default);
+            if (training.Tensor is { } flag)
+            {
+                var dropped = nn.dropout(inputs, noise_shape: noise_shape, seed: seed, rate: rate);
+                var kept = identity(inputs);
+                return where(flag, dropped, kept);
+            }
+            return training.IsTrue ? nn.dropout(inputs, noise_shape: noise_shape, seed: seed, rate: rate) : identity(inputs);
+        }
+    }
+}
