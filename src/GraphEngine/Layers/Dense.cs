@@ -40,12 +40,14 @@ public readonly struct TrainingFlag
 internal static class LayerScope
 {
     /// <summary>
-    /// With reuse, the variable scope named exactly <paramref name="name"/> (or the base name);
-    /// otherwise a fresh one from it as default_name ("dense", "dense_1", …, even for an explicit
-    /// name, as TF1 layers do). Ops go in the name scope this opens.
+    /// A named layer opens the variable scope of exactly that name (TF1's functional layers pass
+    /// _scope=name), so a second layer of the same name without reuse fails on its variables
+    /// ("Variable out/kernel already exists"), as in TF1. An unnamed layer with reuse opens the
+    /// base name; without reuse, a fresh scope from the base name ("dense", "dense_1", …). Ops go
+    /// in the name scope this opens ("out_1/" when "out/" is taken).
     /// </summary>
     public static VariableScope Enter(string baseName, string? name, VariableReuse reuse) =>
-        reuse.IsTruthy ? tf.variable_scope(name ?? baseName, reuse: reuse) : tf.variable_scope(null, default_name: name ?? baseName);
+        name != null || reuse.IsTruthy ? tf.variable_scope(name ?? baseName, reuse: reuse) : tf.variable_scope(null, default_name: baseName);
 
     public static DType FloatingDtype(Tensor inputs, string layer)
     {

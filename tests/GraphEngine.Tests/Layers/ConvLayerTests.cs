@@ -78,6 +78,8 @@ public sealed class ConvLayerTests
         Assert.AreEqual("average_pooling2d/AvgPool:0", avg.name);
         Assert.AreEqual("max_pooling2d_1/MaxPool:0", same.name);
         Assert.AreEqual("[1,2,2,1]", ShapeText(same));
+        Assert.AreEqual("pool/MaxPool:0", tf.layers.max_pooling2d(x, 2, 2, name: "pool").name);
+        Assert.AreEqual("pool_1/MaxPool:0", tf.layers.max_pooling2d(x, 2, 2, name: "pool").name, "no variables, so a repeated name only needs a fresh name scope");
         using var sess = tf.Session();
         CollectionAssert.AreEqual(new float[] { 5, 7, 13, 15 }, sess.run(mx).ToArray<float>());
         CollectionAssert.AreEqual(new float[] { 2.5f, 4.5f, 10.5f, 12.5f }, sess.run(avg).ToArray<float>());

@@ -26,9 +26,9 @@ public sealed class DenseLayerTests
         Assert.AreEqual("[4,3]", tf.trainable_variables()[0].shape.ToString().Replace(" ", ""));
         Assert.AreEqual("[-1,2]", y.shape.ToString().Replace(" ", "").Replace("?", "-1"));
         var named = tf.layers.dense(x, 1, name: "out");
-        var again = tf.layers.dense(x, 1, name: "out");
         Assert.AreEqual("out/BiasAdd:0", named.name);
-        Assert.AreEqual("out_1/BiasAdd:0", again.name, "without reuse a repeated name gets a fresh scope, as TF1 layers do");
+        var again = Assert.ThrowsExactly<InvalidArgumentException>(() => tf.layers.dense(x, 1, name: "out"));
+        StringAssert.Contains(again.Message, "Variable out/kernel already exists, disallowed", "a named layer opens exactly that scope, as in TF1");
     }
 
     [TestMethod]
