@@ -128,11 +128,12 @@ public static partial class tf
             using var scope = LayerScope.Enter("dropout", name, default);
             if (training.Tensor is { } flag)
             {
-                var dropped = nn.dropout(inputs, noise_shape: noise_shape, seed: seed, rate: rate);
+                var dropped = nn.dropout(inputs, 1.0 - rate, noise_shape, seed);
                 var kept = identity(inputs);
                 return where(flag, dropped, kept);
             }
-            return training.IsTrue ? nn.dropout(inputs, noise_shape: noise_shape, seed: seed, rate: rate) : identity(inputs);
+            // TF1's Dropout layer hands nn.dropout keep_prob = 1 − rate (a "keep_prob" Const).
+            return training.IsTrue ? nn.dropout(inputs, 1.0 - rate, noise_shape, seed) : identity(inputs);
         }
     }
 }

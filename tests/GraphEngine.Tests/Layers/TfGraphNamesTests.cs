@@ -39,4 +39,26 @@ public sealed class TfGraphNamesTests
         CollectionAssert.AreEqual(theirs, ours,
             $"only in TF: [{string.Join(", ", theirs.Except(ours))}]; only ours: [{string.Join(", ", ours.Except(theirs))}]");
     }
+
+    [TestMethod]
+    public void Dropout_layer_creates_the_nodes_of_the_tf_1_10_branch()
+    {
+        // houseprices: tf.layers.dropout(rate=0.1, training=flag) after dense(100) in TF 1.10. TF
+        // builds the training branch inside a cond ("dropout/cond/dropout/..."); with training=true
+        // known at build time TF (smart_cond) and we build that branch directly as "dropout/dropout/...",
+        // without the cond's Switch that feeds x into the branch.
+        var meta = ProtoFile.Read<PMetaGraphDef>(TfData.Path("houseprices-dnn-adam-tf1.10", "model.ckpt.meta"));
+        var theirs = meta.GraphDef.Node.Where(n => n.Name.StartsWith("dropout/cond/dropout/", StringComparison.Ordinal) && n.Op != "Switch")
+            .Select(n => $"{n.Name.Replace("dropout/cond/", "dropout/")} {Canonical(n.Op)}").Order(StringComparer.Ordinal).ToList();
+        Assert.IsTrue(theirs.Count >= 10, $"the TF graph has its dropout nodes ({theirs.Count})");
+
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        var x = tf.placeholder(tf.float32, new[] { -1, 100 });
+        tf.layers.dropout(x, 0.1, training: true);
+        var ours = g.get_operations().Where(o => o.name.StartsWith("dropout/dropout/", StringComparison.Ordinal))
+            .Select(o => $"{o.name} {Canonical(o.type)}").Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(theirs, ours,
+            $"only in TF: [{string.Join(", ", theirs.Except(ours))}]; only ours: [{string.Join(", ", ours.Except(theirs))}]");
+    }
 }
