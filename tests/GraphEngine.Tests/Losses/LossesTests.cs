@@ -97,6 +97,10 @@ public sealed class LossesTests
 
         var l2 = tf.constant(new float[,] { { 1, 2, 3 }, { 1, 1, 1 } });
         double sparseExpected = ((lse - 3) + Math.Log(3)) / 2;
+        var sparse = tf.losses.sparse_softmax_cross_entropy(tf.constant(new[] { 2, 0 }), l2);
+        Assert.AreEqual("sparse_softmax_cross_entropy_loss/value:0", sparse.name);
+        Assert.AreEqual("SparseSoftmaxCrossEntropyWithLogits",
+            tf.get_default_graph().get_operation_by_name("sparse_softmax_cross_entropy_loss/xentropy/xentropy").type, "as TF1 names it");
         Assert.AreEqual(sparseExpected, Run(tf.losses.sparse_softmax_cross_entropy(tf.constant(new[] { 2, 0 }), l2)), 1e-6);
         Assert.AreEqual(sparseExpected, Run(tf.losses.sparse_softmax_cross_entropy(tf.constant(new[,] { { 2 }, { 0 } }), l2)), 1e-6,
             "labels of shape [N, 1] are squeezed");
