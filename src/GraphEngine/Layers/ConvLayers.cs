@@ -22,20 +22,9 @@ public static partial class tf
             string? name = null, VariableReuse reuse = default, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             using var _ = CallSite.Enter(file, line);
-            if (filters <= 0) throw new InvalidArgumentException($"conv2d: filters must be positive, got {filters}.");
-            var k = Pair(kernel_size, "kernel_size");
-            var st = Pair(strides ?? 1, "strides");
-            var dil = Pair(dilation_rate ?? 1, "dilation_rate");
-            if ((st[0] > 1 || st[1] > 1) && (dil[0] > 1 || dil[1] > 1))
-                throw new InvalidArgumentException($"conv2d: strides > 1 not supported in conjunction with dilation_rate > 1 (strides=[{st[0]}, {st[1]}], dilation_rate=[{dil[0]}, {dil[1]}]).");
-            var format = DataFormat(data_format);
-            var pad = Padding(padding);
-            var s = inputs.shape;
-            if (!s.HasRank || s.Rank != 4)
-                throw new InvalidArgumentException($"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4, found shape {s} ({inputs.name}).");
-            long inChannels = format == "NHWC" ? s[3] : s[1];
-            if (inChannels < 0)
-                throw new InvalidArgumentException($"The channel dimension of the inputs should be defined. Found `None` ({inputs.name}, shape {s}).");
+            var spec = ConvSpec.Parse(filters, kernel_size, strides, padding, data_format, dilation_rate);
+            var (k, st, dil, format, pad) = (spec.Kernel, spec.Strides, spec.Dilation, spec.Format, spec.Padding);
+            long inChannels = spec.InputChannels(inputs);
             var dtype = LayerScope.FloatingDtype(inputs, "conv2d");
             using var scope = LayerScope.Enter("conv2d", name, reuse);
             var kernel = get_variable("kernel", new long[] { k[0], k[1], inChannels, filters }, dtype, kernel_initializer, kernel_regularizer, trainable);
@@ -77,7 +66,7 @@ public static partial class tf
         }
 
         /// <summary>Keras' normalize_tuple: an int is used for both dims; two positive ints are taken as they are.</summary>
-        private static int[] Pair(object value, string what)
+        internal static int[] Pair(object value, string what)
         {
             int[] v = value switch
             {
@@ -90,7 +79,7 @@ public static partial class tf
             return v;
         }
 
-        private static string Padding(string padding) => padding.ToLowerInvariant() switch
+        internal static string Padding(string padding) => padding.ToLowerInvariant() switch
         {
             "valid" => "VALID",
             "same" => "SAME",
@@ -103,5 +92,31 @@ public static partial class tf
             "channels_first" => "NCHW",
             _ => throw new InvalidArgumentException($"The `data_format` argument must be one of \"channels_first\", \"channels_last\". Received: {dataFormat}"),
         };
+    }
+}
+
+/// <summary>The parsed arguments of a 2-D convolution layer (Keras' normalize_tuple and friends).</summary>
+internal sealed record ConvSpec(int Filters, int[] Kernel, int[] Strides, int[] Dilation, string Format, string Padding)
+{
+    public static ConvSpec Parse(int filters, object kernelSize, object? strides, string padding, string dataFormat, object? dilationRate)
+    {
+        if (filters <= 0) throw new InvalidArgumentException($"conv2d: filters must be positive, got {filters}.");
+        var k = tf.layers.Pair(kernelSize, "kernel_size");
+        var st = tf.layers.Pair(strides ?? 1, "strides");
+        var dil = tf.layers.Pair(dilationRate ?? 1, "dilation_rate");
+        if ((st[0] > 1 || st[1] > 1) && (dil[0] > 1 || dil[1] > 1))
+            throw new InvalidArgumentException($"conv2d: strides > 1 not supported in conjunction with dilation_rate > 1 (strides=[{st[0]}, {st[1]}], dilation_rate=[{dil[0]}, {dil[1]}]).");
+        return new ConvSpec(filters, k, st, dil, tf.layers.DataFormat(dataFormat), tf.layers.Padding(padding));
+    }
+
+    /// <summary>The input's channel count (dim 3 for NHWC, 1 for NCHW), which must be known.</summary>
+    public long InputChannels(Tensor inputs)
+    {
+        var s = inputs.shape;
+        if (!s.HasRank || s.Rank != 4)
+            throw new InvalidArgumentException($"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4, found shape {s} ({inputs.name}).");
+        long c = Format == "NHWC" ? s[3] : s[1];
+        if (c < 0) throw new InvalidArgumentException($"The channel dimension of the inputs should be defined. Found `None` ({inputs.name}, shape {s}).");
+        return c;
     }
 }

@@ -93,8 +93,25 @@ public static partial class tf
             if (inDim < 0) throw new InvalidArgumentException($"The last dimension of the inputs to `Dense` should be defined. Found `None` ({inputs.name}, shape {s}).");
             var dtype = LayerScope.FloatingDtype(inputs, "dense");
             using var scope = LayerScope.Enter("dense", name, reuse);
-            var kernel = get_variable("kernel", new long[] { inDim, units }, dtype, kernel_initializer, kernel_regularizer, trainable);
-            var bias = use_bias ? get_variable("bias", new long[] { units }, dtype, bias_initializer ?? zeros_initializer(), bias_regularizer, trainable) : null;
+            var (kernel, bias) = DenseVariables(inDim, units, dtype, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, trainable);
+            return DenseCall(inputs, kernel, bias, activation, activity_regularizer);
+        }
+
+        internal static (Variable Kernel, Variable? Bias) DenseVariables(long inDim, int units, DType dtype, bool useBias, object? kernelInitializer,
+            object? biasInitializer, Func<Tensor, Tensor?>? kernelRegularizer, Func<Tensor, Tensor?>? biasRegularizer, bool trainable)
+        {
+            var kernel = get_variable("kernel", new long[] { inDim, units }, dtype, kernelInitializer, kernelRegularizer, trainable);
+            var bias = useBias ? get_variable("bias", new long[] { units }, dtype, biasInitializer ?? zeros_initializer(), biasRegularizer, trainable) : null;
+            return (kernel, bias);
+        }
+
+        /// <summary>The dense computation in the current name scope: MatMul (Tensordot for rank &gt; 2), BiasAdd, activation.</summary>
+        internal static Tensor DenseCall(Tensor inputs, Variable kernel, Variable? bias, Func<Tensor, Tensor>? activation,
+            Func<Tensor, Tensor?>? activityRegularizer)
+        {
+            var s = inputs.shape;
+            long inDim = s[s.Rank - 1];
+            long units = kernel.shape[1];
             Tensor outputs;
             if (s.Rank == 2) outputs = matmul(inputs, kernel);
             else
@@ -105,13 +122,13 @@ public static partial class tf
                     var flat = reshape(inputs, new long[] { -1, inDim });
                     var product = matmul(flat, kernel, name: "MatMul");
                     var outer = gather(shape(inputs), constant(Enumerable.Range(0, s.Rank - 1).ToArray(), name: "outer_axes"));
-                    outputs = reshape(product, concat([outer, constant(new[] { units }, name: "units")], 0));
+                    outputs = reshape(product, concat([outer, constant(new[] { (int)units }, name: "units")], 0));
                     outputs.SetShape(s.SubShape(0, s.Rank - 1).Concatenate(new TensorShape(units)));
                 }
             }
             if (bias != null) outputs = nn.bias_add(outputs, bias);
             if (activation != null) outputs = activation(outputs);
-            LayerScope.ActivityLoss(activity_regularizer, outputs);
+            LayerScope.ActivityLoss(activityRegularizer, outputs);
             return outputs;
         }
 
