@@ -125,6 +125,18 @@ public static partial class tf
             return compute_weighted_loss(losses, weights, s.Name, loss_collection, reduction);
         }
 
+        /// <summary>1 − Σ labels·predictions along <paramref name="axis"/> (kept as size 1); inputs are expected to be unit-normalised.</summary>
+        public static Tensor cosine_distance(Tensor labels, Tensor predictions, int axis, object? weights = null, string? scope = null,
+            string? loss_collection = GraphKeys.LOSSES, string reduction = Reduction.SUM_BY_NONZERO_WEIGHTS,
+            [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            using var _ = CallSite.Enter(file, line);
+            using var s = name_scope(scope ?? "cosine_distance_loss");
+            var (p, l) = FloatPair(predictions, labels, "cosine_distance");
+            var losses = subtract(1.0, reduce_sum(multiply(p, l), new[] { axis }, keepdims: true));
+            return compute_weighted_loss(losses, weights, s.Name, loss_collection, reduction);
+        }
+
         /// <summary>Both cast to float32 (as TF1's losses do) after checking their static shapes agree.</summary>
         private static (Tensor, Tensor) FloatPair(Tensor predictions, Tensor labels, string who)
         {

@@ -72,6 +72,18 @@ public sealed class LossesTests
         Assert.AreEqual(2.3f / 3, Run(tf.losses.hinge_loss(hingeLabels, logits)), 1e-6f);
     }
 
+    [TestMethod]
+    public void Cosine_distance_is_one_minus_the_dot_product_along_the_axis()
+    {
+        using var _ = NewGraph();
+        var labels = tf.constant(new float[,] { { 1, 0 }, { 0.6f, 0.8f } });
+        var predictions = tf.constant(new float[,] { { 0, 1 }, { 0.6f, 0.8f } });
+        // Row 0 orthogonal (distance 1), row 1 identical (distance 0).
+        Assert.AreEqual(0.5f, Run(tf.losses.cosine_distance(labels, predictions, axis: 1)), 1e-6f);
+        var none = tf.losses.cosine_distance(labels, predictions, axis: 1, reduction: tf.losses.Reduction.NONE);
+        Assert.AreEqual("[2,1]", none.shape.ToString().Replace(" ", ""));
+    }
+
     private static double SigmoidXent(double x, double z) => Math.Max(x, 0) - x * z + Math.Log(1 + Math.Exp(-Math.Abs(x)));
 
     [TestMethod]
