@@ -55,7 +55,11 @@ public static partial class tf
 
             /// <summary>Xavier/Glorot: uniform ±√(6 / (fan_in + fan_out)), or a truncated normal of stddev √(1.3 / fan_avg).</summary>
             public static Initializer xavier_initializer(bool uniform = true, int? seed = null, DType dtype = DType.Float) =>
-                uniform ? new VarianceScalingInitializer(1.0, "fan_avg", "uniform", seed, dtype) : new XavierNormalInitializer(seed, dtype);
+                new ContribVarianceScalingInitializer(1.0, "FAN_AVG", uniform, seed, dtype);
+
+            /// <summary>The contrib He/MSRA initializer: factor 2, FAN_IN, truncated normal of stddev √(1.3·factor/n) unless uniform.</summary>
+            public static Initializer variance_scaling_initializer(double factor = 2.0, string mode = "FAN_IN", bool uniform = false, int? seed = null,
+                DType dtype = DType.Float) => new ContribVarianceScalingInitializer(factor, mode, uniform, seed, dtype);
         }
     }
 }

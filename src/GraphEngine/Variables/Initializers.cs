@@ -144,14 +144,40 @@ public sealed class IdentityInitializer(double gain = 1.0, DType dtype = DType.F
     }
 }
 
-/// <summary>tf.contrib.layers.xavier_initializer with uniform=false: a truncated normal of stddev √(1.3 / fan_avg).</summary>
-public sealed class XavierNormalInitializer(int? seed = null, DType dtype = DType.Float) : Initializer(dtype)
+/// <summary>
+/// tf.contrib.layers.variance_scaling_initializer (the TF1 contrib formula, distinct from
+/// VarianceScaling): n = fan_in, fan_out or their mean; uniform in ±√(3·factor/n), else a
+/// truncated normal of stddev √(1.3·factor/n).
+/// </summary>
+public sealed class ContribVarianceScalingInitializer : Initializer
 {
+    public ContribVarianceScalingInitializer(double factor = 2.0, string mode = "FAN_IN", bool uniform = false, int? seed = null,
+        DType dtype = DType.Float) : base(dtype)
+    {
+        if (mode is not ("FAN_IN" or "FAN_OUT" or "FAN_AVG"))
+            throw new InvalidArgumentException($"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]");
+        this.factor = factor;
+        this.mode = mode;
+        this.uniform = uniform;
+        this.seed = seed;
+    }
+
+    public double factor { get; }
+    public string mode { get; }
+    public bool uniform { get; }
+    public int? seed { get; }
+
     protected internal override Tensor Call(TensorShape shape, DType dtype)
     {
-        RequireFloating(dtype, "xavier_initializer");
+        RequireFloating(dtype, "variance_scaling_initializer");
         var (fanIn, fanOut) = VarianceScalingInitializer.ComputeFans(shape);
-        return tf.truncated_normal(shape, 0.0, Math.Sqrt(1.3 / ((fanIn + fanOut) / 2.0)), dtype, seed);
+        double n = mode switch { "FAN_IN" => fanIn, "FAN_OUT" => fanOut, _ => (fanIn + fanOut) / 2.0 };
+        if (uniform)
+        {
+            double limit = Math.Sqrt(3.0 * factor / n);
+            return tf.random_uniform(shape, -limit, limit, dtype, seed);
+        }
+        return tf.truncated_normal(shape, 0.0, Math.Sqrt(1.3 * factor / n), dtype, seed);
     }
 }
 

@@ -161,6 +161,13 @@ public sealed class InitializerTests
         CollectionAssert.AreEqual(Values(tf.glorot_uniform_initializer(seed: 2), [100, 200]), x);
         var n = Values(tf.contrib.layers.xavier_initializer(uniform: false, seed: 2), [200, 200]);
         Assert.IsTrue(Stats(n).MaxAbs <= 2 * Math.Sqrt(1.3 / 200) * (1 + 1e-9));
+        // contrib He: stddev √(1.3·2/fan_in) before truncation, so the sample stddev is 0.8796… of it.
+        var he = Values(tf.contrib.layers.variance_scaling_initializer(seed: 3), [300, 300]);
+        double sigma = Math.Sqrt(1.3 * 2 / 300);
+        Assert.AreEqual(sigma * VarianceScalingInitializer.TruncatedNormalStddev, Stats(he).Std, 0.02 * sigma);
+        var heU = Values(tf.contrib.layers.variance_scaling_initializer(1.0, "FAN_OUT", uniform: true, seed: 3), [100, 50]);
+        Assert.IsTrue(Stats(heU).MaxAbs <= Math.Sqrt(3.0 / 50));
+        Assert.ThrowsExactly<InvalidArgumentException>(() => tf.contrib.layers.variance_scaling_initializer(mode: "fan_in"));
     }
 
     [TestMethod]
