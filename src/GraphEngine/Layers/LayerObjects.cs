@@ -40,8 +40,8 @@ public static partial class tf
             public IReadOnlyList<Variable> trainable_variables => _variables.Where(v => v.trainable).ToList();
             public IReadOnlyList<Variable> non_trainable_variables => _variables.Where(v => !v.trainable).ToList();
 
-            /// <summary>Applies the layer (TF's layer(inputs) / layer.apply(inputs)).</summary>
-            public Tensor apply(Tensor inputs, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+            /// <summary>Applies the layer (TF's layer(inputs, training) / layer.apply(inputs)); layers without a training mode ignore it.</summary>
+            public Tensor apply(Tensor inputs, TrainingFlag training = default, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
             {
                 using var _ = CallSite.Enter(file, line);
                 using var scope = _scope == null
@@ -53,14 +53,14 @@ public static partial class tf
                     Build(inputs);
                     built = true;
                 }
-                return Call(inputs);
+                return Call(inputs, training);
             }
 
-            /// <summary>Creates the variables for inputs like <paramref name="inputs"/> (inside the layer's scope).</summary>
-            protected abstract void Build(Tensor inputs);
+            /// <summary>Creates the variables for inputs like <paramref name="inputs"/> (inside the layer's scope); none by default.</summary>
+            protected virtual void Build(Tensor inputs) { }
 
             /// <summary>The computation (inside the layer's name scope).</summary>
-            protected abstract Tensor Call(Tensor inputs);
+            protected abstract Tensor Call(Tensor inputs, TrainingFlag training);
 
             protected Variable Track(Variable v)
             {
@@ -92,7 +92,7 @@ public static partial class tf
                 bias = b == null ? null : Track(b);
             }
 
-            protected override Tensor Call(Tensor inputs)
+            protected override Tensor Call(Tensor inputs, TrainingFlag training)
             {
                 var s = inputs.shape;
                 if (!s.HasRank || s.Rank < 2 || s[s.Rank - 1] != kernel!.shape[0])
@@ -124,13 +124,53 @@ public static partial class tf
                     bias = Track(get_variable("bias", new long[] { filters }, dtype, bias_initializer ?? zeros_initializer(), bias_regularizer, trainable));
             }
 
-            protected override Tensor Call(Tensor inputs)
+            protected override Tensor Call(Tensor inputs, TrainingFlag training)
             {
                 if (_spec.InputChannels(inputs) != kernel!.shape[2])
                     throw new InvalidArgumentException($"Input 0 of layer {name} is incompatible with the layer: expected {kernel.shape[2]} input channels, found shape {inputs.shape} ({inputs.name}).");
                 var outputs = nn.conv2d(inputs, kernel, _spec.Strides, _spec.Padding, _spec.Format, _spec.Dilation);
                 if (bias != null) outputs = nn.bias_add(outputs, bias, data_format: _spec.Format);
                 return activation != null ? activation(outputs) : outputs;
+            }
+        }
+
+        /// <summary>tf.layers.MaxPooling2D as an object: a MaxPool in the layer's scope on every call.</summary>
+        public sealed class MaxPooling2D(object pool_size, object strides, string padding = "valid", string data_format = "channels_last", string? name = null)
+            : Layer("max_pooling2d", name, default, false)
+        {
+            private readonly (int[] K, int[] S, string P, string F) _args = (Pair(pool_size, "pool_size"), Pair(strides, "strides"), Padding(padding), DataFormat(data_format));
+
+            protected override Tensor Call(Tensor inputs, TrainingFlag training)
+            {
+                PoolArgs(inputs, pool_size, strides, padding, data_format, name);
+                return nn.max_pool(inputs, _args.K, _args.S, _args.P, _args.F);
+            }
+        }
+
+        /// <summary>tf.layers.AveragePooling2D as an object.</summary>
+        public sealed class AveragePooling2D(object pool_size, object strides, string padding = "valid", string data_format = "channels_last", string? name = null)
+            : Layer("average_pooling2d", name, default, false)
+        {
+            private readonly (int[] K, int[] S, string P, string F) _args = (Pair(pool_size, "pool_size"), Pair(strides, "strides"), Padding(padding), DataFormat(data_format));
+
+            protected override Tensor Call(Tensor inputs, TrainingFlag training)
+            {
+                PoolArgs(inputs, pool_size, strides, padding, data_format, name);
+                return nn.avg_pool(inputs, _args.K, _args.S, _args.P, _args.F);
+            }
+        }
+
+        /// <summary>tf.layers.Dropout as an object: apply(x, training) drops at <paramref name="rate"/> when training.</summary>
+        public sealed class Dropout(double rate = 0.5, object? noise_shape = null, int? seed = null, string? name = null)
+            : Layer("dropout", name, default, false)
+        {
+            public double rate { get; } = rate >= 0 && rate < 1 ? rate : throw new InvalidArgumentException($"rate must be a scalar tensor or a float in the range [0, 1), got {rate}");
+
+            protected override Tensor Call(Tensor inputs, TrainingFlag training)
+            {
+                if (training.Tensor is { } flag)
+                    return where(flag, nn.dropout(inputs, 1.0 - rate, noise_shape, seed), identity(inputs));
+                return training.IsTrue ? nn.dropout(inputs, 1.0 - rate, noise_shape, seed) : identity(inputs);
             }
         }
     }

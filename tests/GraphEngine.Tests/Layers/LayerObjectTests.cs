@@ -66,4 +66,29 @@ public sealed class LayerObjectTests
         Assert.ThrowsExactly<InvalidArgumentException>(() => conv.apply(tf.constant(new float[1, 2, 2, 3])));
         Assert.ThrowsExactly<InvalidArgumentException>(() => new tf.layers.Conv2D(1, 3, padding: "causal"));
     }
+
+    [TestMethod]
+    public void Pooling_and_dropout_objects_keep_one_scope_and_follow_the_training_flag()
+    {
+        using var _ = NewGraph();
+        var data = new float[1, 4, 4, 1];
+        for (int i = 0; i < 16; i++) data[0, i / 4, i % 4, 0] = i;
+        var x = tf.constant(data);
+        var pool = new tf.layers.MaxPooling2D(2, 2);
+        var first = pool.apply(x);
+        var second = pool.apply(x);
+        Assert.AreEqual("max_pooling2d/MaxPool:0", first.name);
+        Assert.AreEqual("max_pooling2d/MaxPool_1:0", second.name);
+        var avg = new tf.layers.AveragePooling2D(2, 2, name: "avg").apply(x);
+        var drop = new tf.layers.Dropout(0.5, seed: 1);
+        var off = drop.apply(x);
+        var on = drop.apply(tf.ones(new[] { 40, 50 }), training: true);
+        Assert.AreEqual("dropout/Identity:0", off.name);
+        using var sess = tf.Session();
+        CollectionAssert.AreEqual(new float[] { 5, 7, 13, 15 }, sess.run(second).ToArray<float>());
+        CollectionAssert.AreEqual(new float[] { 2.5f, 4.5f, 10.5f, 12.5f }, sess.run(avg).ToArray<float>());
+        Assert.IsTrue(sess.run(on).ToArray<float>().All(v => v == 0 || v == 2));
+        Assert.ThrowsExactly<InvalidArgumentException>(() => new tf.layers.Dropout(1.5));
+        Assert.ThrowsExactly<InvalidArgumentException>(() => pool.apply(tf.constant(new float[] { 1 })));
+    }
 }
