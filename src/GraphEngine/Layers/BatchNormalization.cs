@@ -26,54 +26,68 @@ public static partial class tf
             [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             using var _ = CallSite.Enter(file, line);
-            var s = inputs.shape;
-            if (!s.HasRank) throw new InvalidArgumentException($"Input has undefined rank ({inputs.name}).");
-            int rank = s.Rank;
-            if (axis < -rank || axis >= rank) throw new InvalidArgumentException($"Invalid axis: {axis} for input of rank {rank} ({inputs.name}).");
-            int ax = (axis + rank) % rank;
-            long channels = s[ax];
-            if (channels < 0) throw new InvalidArgumentException($"Input has undefined `axis` dimension. Input shape: {s} ({inputs.name}).");
-            var inputDtype = LayerScope.FloatingDtype(inputs, "batch_normalization");
-            var paramDtype = inputDtype is DType.Half or DType.BFloat16 ? DType.Float : inputDtype;
-            bool fusable = rank == 4 && (ax == 1 || ax == 3) && inputDtype is DType.Float or DType.Half or DType.BFloat16;
-            if (fused == true && !fusable)
-                throw new InvalidArgumentException($"batch_normalization: fused=True needs a 4-D float input normalised over axis 1 or 3, got shape {s}, axis {axis}, dtype {inputDtype.PythonName()}.");
-            bool useFused = fused ?? fusable;
-
+            var spec = BatchNormSpec.Parse(inputs, axis, fused);
             using var scope = LayerScope.Enter("batch_normalization", name, reuse);
-            long[] paramShape = [channels];
-            var gamma = scale ? get_variable("gamma", paramShape, paramDtype, gamma_initializer ?? ones_initializer(), gamma_regularizer, trainable) : null;
-            var beta = center ? get_variable("beta", paramShape, paramDtype, beta_initializer ?? zeros_initializer(), beta_regularizer, trainable) : null;
-            var movingMean = get_variable("moving_mean", paramShape, paramDtype, moving_mean_initializer ?? zeros_initializer(), trainable: false);
-            var movingVariance = get_variable("moving_variance", paramShape, paramDtype, moving_variance_initializer ?? ones_initializer(), trainable: false);
+            var vars = BatchNormVariables(spec, center, scale, beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer,
+                beta_regularizer, gamma_regularizer, trainable);
+            var (output, updates) = BatchNormCall(inputs, spec, vars, momentum, epsilon, training);
+            foreach (var u in updates) add_to_collection(GraphKeys.UPDATE_OPS, u);
+            return output;
+        }
 
+        internal sealed record BatchNormVars(Variable? Gamma, Variable? Beta, Variable MovingMean, Variable MovingVariance);
+
+        /// <summary>gamma (when scale), beta (when center), moving_mean, moving_variance: TF's creation order.</summary>
+        internal static BatchNormVars BatchNormVariables(BatchNormSpec spec, bool center, bool scale, object? betaInit, object? gammaInit,
+            object? movingMeanInit, object? movingVarianceInit, Func<Tensor, Tensor?>? betaReg, Func<Tensor, Tensor?>? gammaReg, bool trainable)
+        {
+            long[] paramShape = [spec.Channels];
+            var dt = spec.ParamDtype;
+            var gamma = scale ? get_variable("gamma", paramShape, dt, gammaInit ?? ones_initializer(), gammaReg, trainable) : null;
+            var beta = center ? get_variable("beta", paramShape, dt, betaInit ?? zeros_initializer(), betaReg, trainable) : null;
+            var movingMean = get_variable("moving_mean", paramShape, dt, movingMeanInit ?? zeros_initializer(), trainable: false);
+            var movingVariance = get_variable("moving_variance", paramShape, dt, movingVarianceInit ?? ones_initializer(), trainable: false);
+            return new BatchNormVars(gamma, beta, movingMean, movingVariance);
+        }
+
+        /// <summary>The normalisation and, unless training is a build-time false, the two moving-average updates.</summary>
+        internal static (Tensor Output, List<Tensor> Updates) BatchNormCall(Tensor inputs, BatchNormSpec spec, BatchNormVars vars, double momentum,
+            double epsilon, TrainingFlag training)
+        {
+            int ax = spec.Axis, rank = spec.Rank;
+            long channels = spec.Channels;
+            var (gamma, beta, movingMean, movingVariance) = vars;
+            if (inputs.shape.Rank != rank || inputs.shape[ax] != channels)
+                throw new InvalidArgumentException($"Input 0 of batch_normalization has shape {inputs.shape}, expected rank {rank} with {channels} channels on axis {ax} ({inputs.name}).");
             Tensor output, mean, variance;
-            if (useFused)
-                (output, mean, variance) = FusedBatchNorm(inputs, gamma, beta, movingMean, movingVariance, epsilon, ax == 1 ? "NCHW" : "NHWC", training, channels, paramDtype);
+            if (spec.UseFused)
+                (output, mean, variance) = FusedBatchNorm(inputs, gamma, beta, movingMean, movingVariance, epsilon, ax == 1 ? "NCHW" : "NHWC", training, channels, spec.ParamDtype);
             else
             {
                 var reduction = Enumerable.Range(0, rank).Where(i => i != ax).ToArray();
                 if (training.Value == false) (mean, variance) = (movingMean.value(), movingVariance.value());
                 else
                 {
-                    var (bm, bv) = nn.moments(cast(inputs, paramDtype), reduction);
+                    var (bm, bv) = nn.moments(cast(inputs, spec.ParamDtype), reduction);
                     (mean, variance) = training.Tensor is { } flag
                         ? (where(flag, bm, movingMean.value()), where(flag, bv, movingVariance.value()))
                         : (bm, bv);
                 }
+                var inputDtype = spec.InputDtype;
                 output = nn.batch_normalization(inputs, Broadcast(cast(mean, inputDtype), ax, rank, channels), Broadcast(cast(variance, inputDtype), ax, rank, channels),
                     beta == null ? null : Broadcast(cast(beta.value(), inputDtype), ax, rank, channels),
                     gamma == null ? null : Broadcast(cast(gamma.value(), inputDtype), ax, rank, channels), epsilon);
             }
+            var updates = new List<Tensor>();
             if (training.Value != false)
             {
                 var m = training.Tensor is { } flag
-                    ? where(flag, constant(momentum, paramDtype, name: "momentum"), constant(1.0, paramDtype, name: "no_update"))
-                    : constant(momentum, paramDtype, name: "Const");
-                add_to_collection(GraphKeys.UPDATE_OPS, AssignMovingAverage(movingMean, mean, m));
-                add_to_collection(GraphKeys.UPDATE_OPS, AssignMovingAverage(movingVariance, variance, m));
+                    ? where(flag, constant(momentum, spec.ParamDtype, name: "momentum"), constant(1.0, spec.ParamDtype, name: "no_update"))
+                    : constant(momentum, spec.ParamDtype, name: "Const");
+                updates.Add(AssignMovingAverage(movingMean, mean, m));
+                updates.Add(AssignMovingAverage(movingVariance, variance, m));
             }
-            return output;
+            return (output, updates);
         }
 
         private static (Tensor, Tensor, Tensor) FusedBatchNorm(Tensor inputs, Variable? gamma, Variable? beta, Variable movingMean, Variable movingVariance,
@@ -109,5 +123,26 @@ public static partial class tf
             shape[axis] = channels;
             return reshape(v, shape);
         }
+    }
+}
+
+/// <summary>What a batch normalisation layer decides from its input: the axis, channel count, dtypes and whether it fuses.</summary>
+internal sealed record BatchNormSpec(int Axis, int Rank, long Channels, DType InputDtype, DType ParamDtype, bool UseFused)
+{
+    public static BatchNormSpec Parse(Tensor inputs, int axis, bool? fused)
+    {
+        var s = inputs.shape;
+        if (!s.HasRank) throw new InvalidArgumentException($"Input has undefined rank ({inputs.name}).");
+        int rank = s.Rank;
+        if (axis < -rank || axis >= rank) throw new InvalidArgumentException($"Invalid axis: {axis} for input of rank {rank} ({inputs.name}).");
+        int ax = (axis + rank) % rank;
+        long channels = s[ax];
+        if (channels < 0) throw new InvalidArgumentException($"Input has undefined `axis` dimension. Input shape: {s} ({inputs.name}).");
+        var inputDtype = LayerScope.FloatingDtype(inputs, "batch_normalization");
+        var paramDtype = inputDtype is DType.Half or DType.BFloat16 ? DType.Float : inputDtype;
+        bool fusable = rank == 4 && (ax == 1 || ax == 3) && inputDtype is DType.Float or DType.Half or DType.BFloat16;
+        if (fused == true && !fusable)
+            throw new InvalidArgumentException($"batch_normalization: fused=True needs a 4-D float input normalised over axis 1 or 3, got shape {s}, axis {axis}, dtype {inputDtype.PythonName()}.");
+        return new BatchNormSpec(ax, rank, channels, inputDtype, paramDtype, fused ?? fusable);
     }
 }

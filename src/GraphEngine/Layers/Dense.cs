@@ -9,14 +9,16 @@ namespace GraphEngine;
 /// </summary>
 public readonly struct TrainingFlag
 {
-    private TrainingFlag(bool? value, Tensor? tensor)
+    private readonly bool _value;
+
+    private TrainingFlag(bool value, Tensor? tensor)
     {
-        Value = value;
+        _value = value;
         Tensor = tensor;
     }
 
-    /// <summary>The build-time value; null when the flag is a tensor.</summary>
-    public bool? Value { get; }
+    /// <summary>The build-time value (false for <c>default</c>); null when the flag is a tensor.</summary>
+    public bool? Value => Tensor == null ? _value : null;
 
     /// <summary>The run-time flag, when given as a tensor.</summary>
     public Tensor? Tensor { get; }
@@ -29,7 +31,7 @@ public readonly struct TrainingFlag
     {
         if (tensor.dtype.BaseType() != DType.Bool)
             throw new InvalidArgumentException($"training must be a bool or a bool tensor, got {tensor.name} of dtype {tensor.dtype.PythonName()}.");
-        return new(null, tensor);
+        return new(false, tensor);
     }
 
     /// <summary>False unless set to true (a tensor flag is not a build-time true).</summary>

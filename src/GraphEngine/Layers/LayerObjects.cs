@@ -173,5 +173,46 @@ public static partial class tf
                 return training.IsTrue ? nn.dropout(inputs, 1.0 - rate, noise_shape, seed) : identity(inputs);
             }
         }
+
+        /// <summary>
+        /// tf.layers.BatchNormalization as an object: gamma, beta, moving_mean, moving_variance built
+        /// once; every apply(x, training) adds its moving-average updates to <see cref="updates"/>
+        /// and to UPDATE_OPS.
+        /// </summary>
+        public sealed class BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
+            object? beta_initializer = null, object? gamma_initializer = null, object? moving_mean_initializer = null,
+            object? moving_variance_initializer = null, Func<Tensor, Tensor?>? beta_regularizer = null, Func<Tensor, Tensor?>? gamma_regularizer = null,
+            bool trainable = true, string? name = null, bool? fused = null, VariableReuse reuse = default)
+            : Layer("batch_normalization", name, reuse, trainable)
+        {
+            private BatchNormVars? _vars;
+            private readonly List<Tensor> _updates = [];
+
+            public IReadOnlyList<Tensor> updates => _updates;
+            public Variable? gamma => _vars?.Gamma;
+            public Variable? beta => _vars?.Beta;
+            public Variable? moving_mean => _vars?.MovingMean;
+            public Variable? moving_variance => _vars?.MovingVariance;
+
+            protected override void Build(Tensor inputs)
+            {
+                var spec = BatchNormSpec.Parse(inputs, axis, fused);
+                _vars = BatchNormVariables(spec, center, scale, beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer,
+                    beta_regularizer, gamma_regularizer, trainable);
+                foreach (var v in new[] { _vars.Gamma, _vars.Beta, _vars.MovingMean, _vars.MovingVariance })
+                    if (v != null) Track(v);
+            }
+
+            protected override Tensor Call(Tensor inputs, TrainingFlag training)
+            {
+                var (output, ups) = BatchNormCall(inputs, BatchNormSpec.Parse(inputs, axis, fused), _vars!, momentum, epsilon, training);
+                foreach (var u in ups)
+                {
+                    _updates.Add(u);
+                    add_to_collection(GraphKeys.UPDATE_OPS, u);
+                }
+                return output;
+            }
+        }
     }
 }

@@ -37,7 +37,8 @@ public sealed class BatchNormLayerTests
         CollectionAssert.AreEqual(new[] { "batch_normalization/AssignMovingAvg:0", "batch_normalization/AssignMovingAvg_1:0" },
             tf.get_collection(tf.GraphKeys.UPDATE_OPS).Cast<Tensor>().Select(t => t.name).ToArray());
         tf.layers.batch_normalization(x, training: false, center: false, scale: false);
-        Assert.AreEqual(2, tf.get_collection(tf.GraphKeys.UPDATE_OPS).Count, "inference adds no updates");
+        tf.layers.batch_normalization(x);
+        Assert.AreEqual(2, tf.get_collection(tf.GraphKeys.UPDATE_OPS).Count, "inference (explicit or by default) adds no updates");
         Assert.AreEqual("batch_normalization_1/moving_mean:0", tf.global_variables()[4].name, "no gamma/beta without scale/center");
     }
 
@@ -140,5 +141,25 @@ public sealed class BatchNormLayerTests
         Assert.IsTrue(live.All(v => v == 0 || v == 2) && live.Any(v => v == 0));
         Assert.ThrowsExactly<InvalidArgumentException>(() => tf.layers.dropout(x, 1.0));
         Assert.ThrowsExactly<InvalidArgumentException>(() => tf.layers.dropout(x, 0.5, training: tf.constant(1f)));
+    }
+
+    [TestMethod]
+    public void A_batch_normalization_object_shares_its_statistics_between_training_and_inference_calls()
+    {
+        using var _ = NewGraph();
+        var bn = new tf.layers.BatchNormalization(momentum: 0.9);
+        var x = tf.constant(Data);
+        var train = bn.apply(x, training: true);
+        var infer = bn.apply(x);
+        Assert.AreEqual(4, tf.global_variables().Count);
+        Assert.AreEqual(2, bn.updates.Count, "only the training call updates");
+        Assert.AreEqual("batch_normalization/moving_mean:0", bn.moving_mean!.name);
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        AssertClose(Normalized(1e-3), sess.run(train).ToArray<float>());
+        sess.run(bn.updates.ToArray());
+        AssertClose([0.25f, 0.2f], sess.run(bn.moving_mean).ToArray<float>());
+        Assert.AreEqual((1 - 0.25) / Math.Sqrt(1.025 + 1e-3), sess.run(infer).ToArray<float>()[0], 1e-5);
+        Assert.ThrowsExactly<InvalidArgumentException>(() => bn.apply(tf.constant(new float[,] { { 1, 2, 3 } })));
     }
 }
