@@ -13,6 +13,14 @@ internal static class VariableStoreOps
     public static Variable GetVariable(Graph g, string name, TensorShape? shape, DType? dtype, object? initializer,
         Func<Tensor, Tensor?>? regularizer, bool? trainable, IEnumerable<string>? collections, bool validateShape)
     {
+        // One lock over look-up and creation: two threads asking for the same new name must not both create it.
+        lock (g.VariableScopes.Lock)
+            return GetOrCreate(g, name, shape, dtype, initializer, regularizer, trainable, collections, validateShape);
+    }
+
+    private static Variable GetOrCreate(Graph g, string name, TensorShape? shape, DType? dtype, object? initializer,
+        Func<Tensor, Tensor?>? regularizer, bool? trainable, IEnumerable<string>? collections, bool validateShape)
+    {
         var store = g.VariableScopes;
         var scope = store.Current;
         if (string.IsNullOrEmpty(name)) throw new InvalidArgumentException("get_variable: the variable name must not be empty.");

@@ -191,4 +191,18 @@ public sealed class VariableScopeTests
         Assert.AreEqual(7.25f, sess.run(total).GetSingle(), 1e-6f);
         Assert.ThrowsExactly<InvalidArgumentException>(() => tf.contrib.layers.l2_regularizer(-1));
     }
+
+    [TestMethod]
+    public void Concurrent_auto_reuse_requests_create_one_variable()
+    {
+        var g = new GraphEngine.Graph();
+        var results = new Variable[8];
+        Parallel.For(0, results.Length, i =>
+        {
+            using var _ = g.as_default();
+            using (tf.variable_scope("shared", reuse: tf.AUTO_REUSE)) results[i] = tf.get_variable("w", new[] { 2 });
+        });
+        Assert.IsTrue(results.All(r => ReferenceEquals(r, results[0])));
+        Assert.AreEqual(1, g.get_collection<Variable>(tf.GraphKeys.GLOBAL_VARIABLES).Count);
+    }
 }
