@@ -85,7 +85,8 @@ public static partial class tf
             [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             using var _ = CallSite.Enter(file, line);
-            using var scope = name_scope("SparseSoftmaxCrossEntropyWithLogits");
+            // TF: name_scope(name, "SparseSoftmaxCrossEntropyWithLogits"), and the op takes the name again ("xentropy/xentropy").
+            using var scope = name_scope(name ?? "SparseSoftmaxCrossEntropyWithLogits");
             var ls = labels.shape;
             var shape = logits.shape;
             if (shape.HasRank && shape.Rank == 0)
