@@ -47,5 +47,6 @@ public static class OpLibrary
         Nn.BiasAddKernels.Register(ops, kernels);
         Random.RandomKernels.Register(ops, kernels);
         Training.TrainingKernels.Register(ops, kernels);
+        Summaries.SummaryOps.Register(ops, kernels);
     }
 }

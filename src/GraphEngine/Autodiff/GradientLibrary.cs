@@ -33,5 +33,6 @@ internal static class GradientLibrary
         TransposeGradients.Register(g);
         GatherGradients.Register(g);
         NotDifferentiableOps.Register(g);
+        SummaryGradients.Register(g);
     }
 }
