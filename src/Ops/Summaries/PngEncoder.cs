@@ -83,7 +83,7 @@ public static class PngEncoder
             };
             byte v = (byte)(row[i] - predicted);
             into[i + 1] = v;
-            score += System.Math.Abs((sbyte)v);
+            score += v < 128 ? v : 256 - v; // |v| read as a signed byte
         }
         return score;
     }
