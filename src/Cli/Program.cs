@@ -24,6 +24,7 @@ public static class Program
         inspect.SetAction(r => Guard(r.GetValue(verbose), () => Console.Out.Write(InspectCommand.Run(new InspectOptions(
             r.GetValue(path)!, r.GetValue(tensor), r.GetValue(all), r.GetValue(stats), r.GetValue(filter), r.GetValue(json), r.GetValue(threshold))))));
         root.Subcommands.Add(inspect);
+        root.Subcommands.Add(PlotCommand.Create(verbose));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
