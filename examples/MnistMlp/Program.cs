@@ -1,8 +1,9 @@
 // The project's main job: a 784-512-256-10 ReLU MLP trained with Adam (batch 128) on the bundled
 // MNIST subset (8,000 training / 2,000 held-out images in data/mnist-10k), written the TF1 way:
 // placeholders, Variables, a loss, an optimizer, sess.run with feeds. Saves a checkpoint at the end,
-// and writes TensorBoard summaries (loss and accuracy every 10 steps, the graph) to runs/mnist-mlp:
-// view them with TensorBoard or `graphengine plot runs --all --tag loss --out loss.png`.
+// and writes TensorBoard summaries (cross_entropy and train_accuracy every 10 steps, test_accuracy per
+// epoch, the graph) to runs/mnist-mlp:
+// view them with TensorBoard or `graphengine plot runs --all --tag cross_entropy --out loss.png`.
 //   dotnet run --project examples/MnistMlp [-- --epochs 10 --data data/mnist-10k --out checkpoints/mnist-mlp --logdir runs/mnist-mlp]
 using System.Diagnostics;
 using GraphEngine;
@@ -57,8 +58,8 @@ var train_op = tf.train.AdamOptimizer(1e-3).minimize(loss);
 var correct = tf.equal(tf.argmax(logits, 1), tf.argmax(y_, 1));
 var accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name: "accuracy");
 var saver = tf.train.Saver();
-tf.summary.scalar("loss", loss);
-tf.summary.scalar("accuracy", accuracy);
+tf.summary.scalar("cross_entropy", loss);      // "loss" is taken by the op above: TF1 would tag it "loss_1"
+tf.summary.scalar("train_accuracy", accuracy);
 var merged = tf.summary.merge_all()!;
 const int summaryEvery = 10;
 
