@@ -97,7 +97,8 @@ public static class PlotCommand
         plot.Title(o.Tag);
         plot.XLabel("step");
         plot.YLabel(o.Tag);
-        if (curves.Count > 1) plot.ShowLegend();
+        // Loss-like curves fall toward the lower right: keep the run names out of their way.
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
 
         var full = Path.GetFullPath(o.Out);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
