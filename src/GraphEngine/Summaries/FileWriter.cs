@@ -4,6 +4,7 @@ using GraphEngine.Ops.Model.Serialization;
 using GraphEngine.Ops.Proto;
 using GraphEngine.Runtime.Io.Records;
 using PGraphDef = GraphEngine.Ops.Proto.GraphDef;
+using PAttrValue = GraphEngine.Ops.Proto.AttrValue;
 
 namespace GraphEngine;
 
@@ -28,7 +29,12 @@ public static partial class tf
                 if (string.IsNullOrEmpty(logdir)) throw new InvalidArgumentException("FileWriter needs a logdir.");
                 _writer = new EventFileWriter(logdir, max_queue, flush_secs, filename_suffix);
                 _logdir = logdir;
-                if (graph != null) add_graph(graph);
+                if (graph != null)
+                {
+                    add_graph(graph);
+                    // TF1's FileWriter also exports the meta graph when given a graph (writer.py).
+                    add_meta_graph(train.export_meta_graph(graph: graph));
+                }
             }
 
             private readonly string _logdir;
@@ -65,12 +71,30 @@ public static partial class tf
                 add_event(new Event { Summary = copy }, global_step);
             }
 
-            /// <summary>Writes the graph's GraphDef so TensorBoard's graph tab shows it.</summary>
-            public void add_graph(Graph graph, long? global_step = null) =>
-                add_graph(GraphDefConverter.ToProto(graph.as_graph_def()), global_step);
+            /// <summary>
+            /// Writes the graph's GraphDef so TensorBoard's graph tab shows it, with each node's
+            /// inferred output shapes in an <c>_output_shapes</c> attr (TF1's as_graph_def(add_shapes=True)),
+            /// which TensorBoard draws on the edges.
+            /// </summary>
+            public void add_graph(Graph graph, long? global_step = null)
+            {
+                var proto = GraphDefConverter.ToProto(graph.as_graph_def());
+                foreach (var node in proto.Node)
+                {
+                    var op = graph.get_operation_by_name(node.Name);
+                    var shapes = new PAttrValue.Types.ListValue();
+                    foreach (var t in op.outputs) shapes.Shape.Add(ShapeTypeConverter.ToProto(t.shape));
+                    node.Attr["_output_shapes"] = new PAttrValue { List = shapes };
+                }
+                add_graph(proto, global_step);
+            }
 
             public void add_graph(PGraphDef graph_def, long? global_step = null) =>
                 add_event(new Event { GraphDef = graph_def.ToByteString() }, global_step);
+
+            /// <summary>Writes a MetaGraphDef event (TensorBoard reads the graph from it when no graph_def event exists).</summary>
+            public void add_meta_graph(MetaGraphDef meta_graph_def, long? global_step = null) =>
+                add_event(new Event { MetaGraphDef = meta_graph_def.ToByteString() }, global_step);
 
             /// <summary>
             /// Records a step's RunMetadata (any protobuf message, serialized into the event's

@@ -279,6 +279,12 @@ public sealed class SummaryTests
             Assert.AreEqual("brain.Event:2", events[0].FileVersion);
             var graph = GraphDef.Parser.ParseFrom(events[1].GraphDef);
             CollectionAssert.IsSubsetOf(new[] { "x", "model/w", "loss", "Merge/MergeSummary" }, graph.Node.Select(n => n.Name).ToArray());
+            var xShape = graph.Node.Single(n => n.Name == "x").Attr["_output_shapes"].List.Shape.Single();
+            Assert.AreEqual(-1L, xShape.Dim.Single().Size, "TensorBoard's edge shapes: x is [?]");
+            Assert.IsTrue(graph.Node.All(n => n.Attr.ContainsKey("_output_shapes")));
+            var metaGraph = MetaGraphDef.Parser.ParseFrom(events[2].MetaGraphDef);
+            Assert.AreEqual(graph.Node.Count, metaGraph.GraphDef.Node.Count);
+            CollectionAssert.Contains(metaGraph.CollectionDef.Keys.ToList(), "summaries");
             var scalars = events.Where(e => e.Summary != null).Select(e => (e.Step, e.Summary.Value.Single(v => v.Tag == "loss").SimpleValue)).ToList();
             CollectionAssert.AreEqual(Enumerable.Range(0, 20).Select(i => (long)i).ToArray(), scalars.Select(s => s.Step).ToArray());
             CollectionAssert.AreEqual(losses.ToArray(), scalars.Select(s => s.SimpleValue).ToArray(), "logged loss = fetched loss of the same step");
