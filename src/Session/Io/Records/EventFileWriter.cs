@@ -63,7 +63,11 @@ public sealed class EventFileWriter : IDisposable
         ThrowIfFailed();
         if (_closed) throw new FailedPreconditionException($"Cannot add an event to the closed event file '{Path_}'.");
         if (e.WallTime == 0) e.WallTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        _queue.Add(new Item(e.ToByteArray(), null));
+        try { _queue.Add(new Item(e.ToByteArray(), null)); }
+        catch (InvalidOperationException) // closed by another thread between the check and the add
+        {
+            throw new FailedPreconditionException($"Cannot add an event to the closed event file '{Path_}'.");
+        }
     }
 
     /// <summary>Writes every queued event and flushes the file to the OS.</summary>
@@ -72,7 +76,8 @@ public sealed class EventFileWriter : IDisposable
         ThrowIfFailed();
         if (_closed) return;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add(new Item(null, done));
+        try { _queue.Add(new Item(null, done)); }
+        catch (InvalidOperationException) { return; } // closed meanwhile: Close flushed everything
         done.Task.Wait();
         ThrowIfFailed();
     }

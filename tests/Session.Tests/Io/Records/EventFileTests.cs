@@ -150,6 +150,34 @@ public sealed class EventFileTests
     }
 
     [TestMethod]
+    public void Events_from_several_threads_all_arrive_whole()
+    {
+        var dir = NewTempDir();
+        try
+        {
+            string path;
+            using (var writer = new EventFileWriter(dir, maxQueue: 2, flushSecs: 0.01))
+            {
+                path = writer.Path_;
+                Parallel.For(0, 4, t =>
+                {
+                    for (int i = 0; i < 100; i++)
+                        writer.AddEvent(new Event { Step = t * 1000 + i, Summary = new Summary { Value = { new Summary.Types.Value { Tag = "t" + t, SimpleValue = i } } } });
+                    writer.Flush();
+                });
+            }
+            var steps = EventFileReader.Read(path).Skip(1).Select(e => e.Step).ToList();
+            CollectionAssert.AreEquivalent(Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(0, 100).Select(i => (long)(t * 1000 + i))).ToList(), steps);
+            for (int t = 0; t < 4; t++)
+            {
+                var mine = steps.Where(s => s / 1000 == t).ToList();
+                CollectionAssert.AreEqual(mine.Order().ToList(), mine, $"thread {t}'s events keep their order");
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void Bad_writer_settings_are_invalid_arguments()
     {
         var dir = NewTempDir();
