@@ -1,7 +1,10 @@
 // The project's main job: a 784-512-256-10 ReLU MLP trained with Adam (batch 128) on the bundled
 // MNIST subset (8,000 training / 2,000 held-out images in data/mnist-10k), written the TF1 way:
-// placeholders, Variables, a loss, an optimizer, sess.run with feeds. Saves a checkpoint at the end.
-//   dotnet run --project examples/MnistMlp [-- --epochs 10 --data data/mnist-10k --out checkpoints/mnist-mlp]
+// placeholders, Variables, a loss, an optimizer, sess.run with feeds. Saves a checkpoint at the end,
+// and writes TensorBoard summaries (cross_entropy and train_accuracy every 10 steps, test_accuracy per
+// epoch, the graph) to runs/mnist-mlp:
+// view them with TensorBoard or `graphengine plot runs --all --tag cross_entropy --out loss.png`.
+//   dotnet run --project examples/MnistMlp [-- --epochs 10 --data data/mnist-10k --out checkpoints/mnist-mlp --logdir runs/mnist-mlp]
 using System.Diagnostics;
 using GraphEngine;
 using GraphEngine.Data;
@@ -10,6 +13,7 @@ using MnistMlp;
 int epochs = 10;
 string? dataDir = null;
 string outDir = Path.Combine("checkpoints", "mnist-mlp");
+string logDir = Path.Combine("runs", "mnist-mlp");
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -17,7 +21,8 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--epochs": epochs = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--data": dataDir = args[i + 1]; break;
         case "--out": outDir = args[i + 1]; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --data DIR, --out DIR)"); return 2;
+        case "--logdir": logDir = args[i + 1]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --data DIR, --out DIR, --logdir DIR)"); return 2;
     }
 }
 dataDir ??= FindData();
@@ -34,8 +39,13 @@ Console.WriteLine($"MNIST: {mnist.train.num_examples} training and {mnist.test.n
 
 var net = Mlp.Build(seed);
 var saver = tf.train.Saver();
+tf.summary.scalar("cross_entropy", net.Loss);      // "loss" is taken by the op above: TF1 would tag it "loss_1"
+tf.summary.scalar("train_accuracy", net.Accuracy);
+var merged = tf.summary.merge_all()!;
+const int summaryEvery = 10;
 
 using var sess = tf.Session();
+using var writer = new tf.summary.FileWriter(logDir, sess.graph);
 sess.run(tf.global_variables_initializer());
 int stepsPerEpoch = mnist.train.num_examples / batchSize;
 var total = Stopwatch.StartNew();
@@ -46,7 +56,16 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     for (int step = 0; step < stepsPerEpoch; step++)
     {
         var (xs, ys) = mnist.train.next_batch(batchSize, shuffle: true, drop_last: true);
-        var r = sess.run(new ITensorOrOperation[] { net.Loss, net.Accuracy, net.TrainOp }, (net.X, xs), (net.Labels, ys));
+        var feed = new FeedDict { [net.X] = xs, [net.Labels] = ys };
+        int globalStep = (epoch - 1) * stepsPerEpoch + step;
+        NumSharp.NDArray?[] r;
+        if (globalStep % summaryEvery == 0)
+        {
+            // One step computes the summary and the update together, as TF1's sess.run([merged, train_op, ...]).
+            (var summary, r) = sess.run_with_summary(merged, [net.Loss, net.Accuracy, net.TrainOp], feed);
+            writer.add_summary(summary, globalStep);
+        }
+        else r = sess.run(new ITensorOrOperation[] { net.Loss, net.Accuracy, net.TrainOp }, feed);
         lossSum += r[0]!.GetSingle();
         accSum += r[1]!.GetSingle();
         if (!Console.IsOutputRedirected)
@@ -54,13 +73,16 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     }
     double samplesPerSecond = stepsPerEpoch * batchSize / watch.Elapsed.TotalSeconds;
     var testAcc = sess.run(net.Accuracy, (net.X, mnist.test.images), (net.Labels, mnist.test.labels)).GetSingle();
+    writer.add_summary(new GraphEngine.Ops.Proto.Summary { Value = { new GraphEngine.Ops.Proto.Summary.Types.Value { Tag = "test_accuracy", SimpleValue = testAcc } } },
+        epoch * stepsPerEpoch);
     Console.Write(Console.IsOutputRedirected ? "" : "\r");
     Console.WriteLine($"epoch {epoch,2}/{epochs}  loss {lossSum / stepsPerEpoch:F4}  train accuracy {accSum / stepsPerEpoch:P2}  test accuracy {testAcc:P2}  {samplesPerSecond:F0} samples/s");
 }
 var finalAcc = sess.run(net.Accuracy, (net.X, mnist.test.images), (net.Labels, mnist.test.labels)).GetSingle();
+writer.close();
 Directory.CreateDirectory(outDir);
 var prefix = saver.save(sess, Path.Combine(outDir, "model.ckpt"), global_step: epochs * stepsPerEpoch);
-Console.WriteLine($"done: {epochs} epochs in {total.Elapsed.TotalSeconds:F1} s, test accuracy {finalAcc:P2} on {mnist.test.num_examples} held-out images; checkpoint {prefix}");
+Console.WriteLine($"done: {epochs} epochs in {total.Elapsed.TotalSeconds:F1} s, test accuracy {finalAcc:P2} on {mnist.test.num_examples} held-out images; checkpoint {prefix}; summaries in {logDir}");
 return 0;
 
 static string? FindData()

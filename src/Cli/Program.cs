@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(ShowCommand.Definition());
         root.Subcommands.Add(RunCommand.Definition());
         root.Subcommands.Add(FreezeCommand.Definition());
+        root.Subcommands.Add(PlotCommand.Create(Verbose));
         root.Subcommands.Add(ExportOnnxCommand.Create(Verbose, Guard));
 
         var parsed = root.Parse(args);

@@ -64,5 +64,6 @@ public static class OpLibrary
         Math.BatchMatMulKernels.Register(ops, kernels);
         Math.SegmentSumKernels.Register(ops, kernels);
         Math.DivKernels.Register(ops, kernels);
+        Summaries.SummaryOps.Register(ops, kernels);
     }
 }

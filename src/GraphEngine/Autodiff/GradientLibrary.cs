@@ -47,5 +47,6 @@ internal static class GradientLibrary
         BatchMatMulGradients.Register(g);
         SegmentSumGradients.Register(g);
         DivGradients.Register(g);
+        SummaryGradients.Register(g);
     }
 }

@@ -79,6 +79,23 @@ public sealed class ParserFuzzTests
         Fuzz("npy", seeds, 6, bytes => Npy.Parse(bytes, "<fuzz>.npy"));
     }
 
+    [TestMethod]
+    public void Event_file_reader()
+    {
+        var events = new[]
+        {
+            new Ops.Proto.Event { WallTime = 1.5e9, FileVersion = "brain.Event:2" },
+            new Ops.Proto.Event { WallTime = 1.5e9 + 1, Step = 7, Summary = new Ops.Proto.Summary { Value = { new Ops.Proto.Summary.Types.Value { Tag = "loss", SimpleValue = 0.25f } } } },
+            new Ops.Proto.Event { Step = 8, SessionLog = new Ops.Proto.SessionLog { Status = Ops.Proto.SessionLog.Types.SessionStatus.Checkpoint, CheckpointPath = "/tmp/m" } },
+        };
+        var file = events.SelectMany(e => Runtime.Io.Records.TfRecordWriter.Frame(e.ToByteArray())).ToArray();
+        Fuzz("event file", [file], 7, bytes =>
+        {
+            using var stream = new MemoryStream(bytes);
+            foreach (var _ in Runtime.Io.Records.EventFileReader.Read(stream, "<fuzz>")) { }
+        });
+    }
+
     private void FuzzBundle(bool mutateIndex, int seed)
     {
         var dir = Directory.CreateTempSubdirectory("ge-fuzz-");
