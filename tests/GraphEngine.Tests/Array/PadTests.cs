@@ -3,7 +3,7 @@ using GraphEngine.Ops.Core;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Case = GraphEngine.Tests.Autodiff.GradientCheckTests.Case;
 
-namespace GraphEngine.Tests.Array;
+namespace GraphEngine.Tests.Arrays;
 
 /// <summary>tf.pad (Pad, PadV2, MirrorPad) and its gradients.</summary>
 [TestClass]

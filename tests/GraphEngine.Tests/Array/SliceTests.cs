@@ -5,7 +5,7 @@ using GraphEngine.TestKit;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Case = GraphEngine.Tests.Autodiff.GradientCheckTests.Case;
 
-namespace GraphEngine.Tests.Array;
+namespace GraphEngine.Tests.Arrays;
 
 /// <summary>tf.slice, tf.strided_slice, the Tensor indexer and their gradients.</summary>
 [TestClass]

@@ -2,7 +2,7 @@ using GraphEngine.Ops.Core;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Case = GraphEngine.Tests.Autodiff.GradientCheckTests.Case;
 
-namespace GraphEngine.Tests.Array;
+namespace GraphEngine.Tests.Arrays;
 
 /// <summary>tf.split (Split and SplitV) and its gradients.</summary>
 [TestClass]

@@ -135,7 +135,7 @@ public sealed class GradientCheckTests
         .. Nn.PoolingTests.GradientCases,
         .. Nn.BatchNormTests.GradientCases,
         .. Logging.LoggingTests.GradientCases,
-        .. Array.SliceTests.GradientCases,
+        .. Arrays.SliceTests.GradientCases,
         .. Arrays.IndexingGradientCases.GradientCases,
     ];
 

@@ -1,7 +1,7 @@
 using GraphEngine.Ops.Core;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace GraphEngine.Tests.Random;
+namespace GraphEngine.Tests.Randomness;
 
 [TestClass]
 public sealed class RandomSamplingTests
