@@ -1,14 +1,17 @@
 // The TF1 tutorial LeNet (see LeNet.cs) trained with Adam, batch 64, dropout keep_prob 0.5, on the
 // bundled MNIST subset (8,000 training / 2,000 held-out images). Saves a checkpoint at the end.
-//   dotnet run -c Release --project examples/MnistCnn [-- --epochs 6 --data data/mnist-10k --out checkpoints/mnist-cnn]
+// Writes TensorBoard summaries (cross_entropy and train_accuracy every 10 steps, test_accuracy per epoch)
+// to runs/mnist-cnn: view them with TensorBoard or `graphengine plot runs --all --tag cross_entropy --out loss.png`.
+//   dotnet run -c Release --project examples/MnistCnn [-- --epochs 10 --data data/mnist-10k --out checkpoints/mnist-cnn --logdir runs/mnist-cnn]
 using System.Diagnostics;
 using GraphEngine;
 using GraphEngine.Data;
 using MnistCnn;
 
-int epochs = 6;
+int epochs = 10;
 string? dataDir = null;
 string outDir = Path.Combine("checkpoints", "mnist-cnn");
+string logDir = Path.Combine("runs", "mnist-cnn");
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -16,7 +19,8 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--epochs": epochs = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--data": dataDir = args[i + 1]; break;
         case "--out": outDir = args[i + 1]; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --data DIR, --out DIR)"); return 2;
+        case "--logdir": logDir = args[i + 1]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --data DIR, --out DIR, --logdir DIR)"); return 2;
     }
 }
 dataDir ??= DataLocator.Find();
@@ -32,8 +36,13 @@ var mnist = Mnist.read_data_sets(dataDir, one_hot: true, validation_size: 0, see
 Console.WriteLine($"MNIST: {mnist.train.num_examples} training and {mnist.test.num_examples} test images from {dataDir}");
 var net = LeNet.Build(seed);
 var saver = tf.train.Saver();
+tf.summary.scalar("cross_entropy", net.Loss);
+tf.summary.scalar("train_accuracy", net.Accuracy);
+var merged = tf.summary.merge_all()!;
+const int summaryEvery = 10;
 
 using var sess = tf.Session();
+using var writer = new tf.summary.FileWriter(logDir, sess.graph);
 sess.run(tf.global_variables_initializer());
 int stepsPerEpoch = mnist.train.num_examples / batchSize;
 var total = Stopwatch.StartNew();
@@ -44,7 +53,15 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     for (int step = 0; step < stepsPerEpoch; step++)
     {
         var (xs, ys) = mnist.train.next_batch(batchSize, shuffle: true, drop_last: true);
-        var r = sess.run(new ITensorOrOperation[] { net.Loss, net.Accuracy, net.TrainOp }, (net.X, xs), (net.Labels, ys), (net.KeepProb, 0.5f));
+        var feed = new FeedDict { [net.X] = xs, [net.Labels] = ys, [net.KeepProb] = 0.5f };
+        int globalStep = (epoch - 1) * stepsPerEpoch + step;
+        NumSharp.NDArray?[] r;
+        if (globalStep % summaryEvery == 0)
+        {
+            (var summary, r) = sess.run_with_summary(merged, [net.Loss, net.Accuracy, net.TrainOp], feed);
+            writer.add_summary(summary, globalStep);
+        }
+        else r = sess.run(new ITensorOrOperation[] { net.Loss, net.Accuracy, net.TrainOp }, feed);
         lossSum += r[0]!.GetSingle();
         accSum += r[1]!.GetSingle();
         if (!Console.IsOutputRedirected)
@@ -52,11 +69,14 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     }
     double samplesPerSecond = stepsPerEpoch * batchSize / watch.Elapsed.TotalSeconds;
     var testAcc = sess.run(net.Accuracy, (net.X, mnist.test.images), (net.Labels, mnist.test.labels)).GetSingle();
+    writer.add_summary(new GraphEngine.Ops.Proto.Summary { Value = { new GraphEngine.Ops.Proto.Summary.Types.Value { Tag = "test_accuracy", SimpleValue = testAcc } } },
+        epoch * stepsPerEpoch);
     Console.Write(Console.IsOutputRedirected ? "" : "\r");
     Console.WriteLine($"epoch {epoch,2}/{epochs}  loss {lossSum / stepsPerEpoch:F4}  train accuracy {accSum / stepsPerEpoch:P2}  test accuracy {testAcc:P2}  {samplesPerSecond:F0} samples/s");
 }
 var finalAcc = sess.run(net.Accuracy, (net.X, mnist.test.images), (net.Labels, mnist.test.labels)).GetSingle();
+writer.close();
 Directory.CreateDirectory(outDir);
 var prefix = saver.save(sess, Path.Combine(outDir, "model.ckpt"), global_step: epochs * stepsPerEpoch);
-Console.WriteLine($"done: {epochs} epochs in {total.Elapsed.TotalSeconds:F1} s, test accuracy {finalAcc:P2} on {mnist.test.num_examples} held-out images; checkpoint {prefix}");
+Console.WriteLine($"done: {epochs} epochs in {total.Elapsed.TotalSeconds:F1} s, test accuracy {finalAcc:P2} on {mnist.test.num_examples} held-out images; checkpoint {prefix}; summaries in {logDir}");
 return 0;
