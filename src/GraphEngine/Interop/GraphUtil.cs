@@ -96,6 +96,7 @@ public static partial class tf
                 GraphDef d => d,
                 _ => throw new InvalidArgumentException($"write_graph expects a Graph or a GraphDef, got {graph_or_graph_def.GetType().Name}."),
             };
+            HostFunctionExport.EnsureExportable(def, $"'{Path.Combine(logdir, name)}'");
             Directory.CreateDirectory(logdir);
             var path = Path.Combine(logdir, name);
             if (as_text) GraphDefIO.WriteText(def, path);

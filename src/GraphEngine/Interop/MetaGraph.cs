@@ -93,6 +93,7 @@ internal static class MetaGraphIO
         PSaverDef? saverDef, bool clearDevices)
     {
         var def = graph.as_graph_def();
+        HostFunctionExport.EnsureExportable(def, filename == null ? "a MetaGraphDef" : $"the meta graph '{filename}'");
         if (clearDevices) foreach (var n in def.Nodes) n.Device = "";
         var meta = new PMetaGraphDef
         {

@@ -86,23 +86,36 @@ public sealed class HostFuncTests
     }
 
     [TestMethod]
-    public void A_meta_graph_keeps_the_node_with_TFs_PyFunc_op_def()
+    public void Exporting_a_graph_with_a_host_func_for_another_process_is_refused_naming_the_node()
     {
         using var _ = new GraphEngine.Graph().as_default();
         var x = tf.placeholder(tf.float32, new[] { 2 }, name: "x");
+        var w = tf.Variable(new[] { 1f, 2f }, name: "w");
         tf.host_func(xs => xs[0], [x], tf.float32, name: "echo");
-        var meta = tf.train.export_meta_graph();
-        Assert.IsTrue(meta.GraphDef.Node.Any(n => n.Name == "echo" && n.Op == "PyFunc"));
-        var op = meta.MetaInfoDef.StrippedOpList.Op.Single(o => o.Name == "PyFunc");
-        CollectionAssert.AreEqual(new[] { "token", "Tin", "Tout" }, op.Attr.Select(a => a.Name).ToArray());
-        Assert.IsTrue(op.IsStateful);
-        using (new GraphEngine.Graph().as_default())
+        var e = Assert.ThrowsExactly<FailedPreconditionException>(() => tf.train.export_meta_graph());
+        StringAssert.Contains(e.Message, "'echo'");
+        StringAssert.Contains(e.Message, "tf.host_func");
+        var dir = Path.Combine(Path.GetTempPath(), "ge-hostfunc-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            tf.train.import_meta_graph(meta);
-            var g = tf.get_default_graph();
+            e = Assert.ThrowsExactly<FailedPreconditionException>(() => tf.train.write_graph(tf.get_default_graph(), dir, "g.pbtxt"));
+            StringAssert.Contains(e.Message, "'echo'");
+            Assert.IsFalse(File.Exists(Path.Combine(dir, "g.pbtxt")));
+
             using var s = tf.Session();
-            CollectionAssert.AreEqual(new[] { 5f, 6f },
-                s.run(g.get_tensor_by_name("echo:0"), (g.get_tensor_by_name("x:0"), new[] { 5f, 6f })).ToArray<float>());
+            s.run(tf.global_variables_initializer());
+            var saver = tf.train.Saver();
+            Directory.CreateDirectory(dir);
+            e = Assert.ThrowsExactly<FailedPreconditionException>(() => saver.save(s, Path.Combine(dir, "model.ckpt")));
+            StringAssert.Contains(e.Message, "write_meta_graph: false");
+            Assert.IsFalse(File.Exists(Path.Combine(dir, "model.ckpt.index")), "nothing is written when the save is refused");
+            // Checkpoints alone hold only variable values and stay possible.
+            var prefix = saver.save(s, Path.Combine(dir, "model.ckpt"), write_meta_graph: false);
+            Assert.IsTrue(File.Exists(prefix + ".index"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
 
