@@ -29,6 +29,21 @@ public sealed class RunTests
     }
 
     [TestMethod]
+    public void TraceWritesAChromeTraceOfEveryExecutedNode()
+    {
+        var trace = Path.Combine(TempDir(), "sub", "trace.json");
+        StringAssert.Contains(Ok("run", HalfPlusTwo, "--input", "x=[[1],[2]]", "--trace", trace), "y (y:0");
+        using var doc = JsonDocument.Parse(File.ReadAllText(trace));
+        var events = doc.RootElement.GetProperty("traceEvents").EnumerateArray()
+            .Where(e => e.GetProperty("ph").GetString() == "X").ToList();
+        var names = events.Select(e => e.GetProperty("args").GetProperty("name").GetString()).ToHashSet();
+        // y = a·x + b: the fed placeholder is not executed; the multiply, the add and the variable reads are.
+        Assert.IsTrue(names.Contains("y"), string.Join(", ", names));
+        Assert.IsTrue(events.All(e => e.GetProperty("dur").GetDouble() >= 0));
+        Assert.IsFalse(Directory.EnumerateFiles(Path.GetDirectoryName(trace)!).Any(f => f.Contains(".tmp")), "written atomically");
+    }
+
+    [TestMethod]
     public void SignatureDefSelectsOtherInputsAndOutputs()
     {
         // regress_x2_to_y3: y3 = a2·x2 + c2 = 0.5·x2 + 3.

@@ -11,7 +11,7 @@ namespace GraphEngine.Cli.Commands;
 
 public sealed record RunOptions(string Path, string? Checkpoint = null, IReadOnlyList<string>? Inputs = null, string? InputsJson = null,
     string? TagSet = null, string? SignatureDef = null, string? Outputs = null, string? OutDir = null, int Repeat = 1,
-    bool Json = false, int Threshold = 1000);
+    bool Json = false, int Threshold = 1000, string? Trace = null);
 
 /// <summary>
 /// <c>graphengine run MODEL</c>: feeds inputs, fetches outputs (the signature's, or the graph's sinks), prints
@@ -32,11 +32,12 @@ public static class RunCommand
         var repeat = new Option<int>("--repeat") { Description = "Run N times and report latency min/median/p90/max and throughput", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
         var threshold = new Option<int>("--threshold") { Description = "Summarise arrays with more elements than this", DefaultValueFactory = _ => 1000 };
+        var trace = new Option<string?>("--trace") { Description = "Write a Chrome trace (chrome://tracing, Perfetto) of one more, fully traced run to this JSON file" };
         var cmd = new Command("run", "Run a graph or SavedModel on inputs and print or save its outputs")
-            { path, checkpoint, input, inputsJson, tagSet, signature, output, outdir, repeat, json, threshold };
+            { path, checkpoint, input, inputsJson, tagSet, signature, output, outdir, repeat, json, threshold, trace };
         cmd.SetAction(r => Program.Print(r, () => Produce(new RunOptions(r.GetValue(path)!, r.GetValue(checkpoint), r.GetValue(input),
             r.GetValue(inputsJson), r.GetValue(tagSet), r.GetValue(signature), r.GetValue(output), r.GetValue(outdir), r.GetValue(repeat),
-            r.GetValue(json), r.GetValue(threshold)))));
+            r.GetValue(json), r.GetValue(threshold), r.GetValue(trace)))));
         return cmd;
     }
 
@@ -89,6 +90,8 @@ public static class RunCommand
             return 0;
         });
 
+        if (o.Trace != null) WriteTrace(model.Session, tensors, targets, feeds, o.Trace);
+
         var named = tensors.Select((t, i) => (Label: fetches.First(f => f.Element == t).Label, Tensor: t, Value: results[i])).ToList();
         var written = new List<(string Name, string File)>();
         if (o.OutDir != null)
@@ -104,6 +107,26 @@ public static class RunCommand
         var latency = o.Repeat > 1 ? Latency.Of(times) with { FirstRun = firstMs } : null;
         return o.Json ? new CommandOutput { Json = Json(o, model, fedNames, named, written, latency) }
             : new CommandOutput { Report = Text(o, model, named, written, latency, targets) };
+    }
+
+    /// <summary>
+    /// One more run with RunOptions(FULL_TRACE): its step stats become a Chrome trace, written
+    /// atomically. It runs after the measured runs so tracing never skews --repeat's figures.
+    /// </summary>
+    static void WriteTrace(Session sess, Tensor[] tensors, Operation[] targets, FeedDict feeds, string path)
+    {
+        ITensorOrOperation[] all = [.. tensors.Where(t => t.dtype.BaseType() != DType.String), .. targets];
+        if (all.Length == 0)
+            throw new UsageException("--trace needs at least one non-string output or target to run");
+        var metadata = tf.RunMetadata();
+        sess.run(all, feeds, tf.RunOptions(trace_level: GraphEngine.Ops.Proto.RunOptions.Types.TraceLevel.FullTrace), metadata);
+        var json = new GraphEngine.Client.Timeline(metadata.StepStats).generate_chrome_trace_format();
+        var full = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var temp = full + ".tmp" + Environment.ProcessId;
+        File.WriteAllText(temp, json);
+        File.Move(temp, full, overwrite: true);
     }
 
     static HostTensor[] RunOnce(Session sess, Tensor[] tensors, Operation[] targets, FeedDict feeds)
