@@ -212,24 +212,6 @@ internal sealed class MultinomialKernel<T>(GuardedPhilox gen, DType outputType) 
     }
 }
 
-/// <summary>TF's SingleSampleAdapter: the four words of each Philox output handed out one at a time.</summary>
-internal struct PhiloxWords(Philox gen)
-{
-    private Philox _gen = gen;
-    private uint _w0, _w1, _w2, _w3;
-    private int _used = 4;
-
-    public uint Next()
-    {
-        if (_used == 4)
-        {
-            _gen.Next(out _w0, out _w1, out _w2, out _w3);
-            _used = 0;
-        }
-        return _used++ switch { 0 => _w0, 1 => _w1, 2 => _w2, _ => _w3 };
-    }
-}
-
 internal static class RandomSamplingKernels
 {
     private static GuardedPhilox Gen(OpKernelConstruction c) => new(c.Attr("seed").I, c.Attr("seed2").I);

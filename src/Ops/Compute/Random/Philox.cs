@@ -170,7 +170,7 @@ public static class Distributions
         {
             var gen = baseGen;
             gen.Skip((ulong)index * skipPerGroup);
-            var words = new SingleWords(gen);
+            var words = new PhiloxWords(gen);
             int filled = 0;
             while (filled < group)
             {
@@ -189,7 +189,7 @@ public static class Distributions
         {
             var gen = baseGen;
             gen.Skip((ulong)index * skipPerGroup);
-            var words = new SingleWords(gen);
+            var words = new PhiloxWords(gen);
             int filled = 0;
             double r0 = 0, r1 = 0;
             while (filled < group)
@@ -211,22 +211,22 @@ public static class Distributions
         if (left > 2) dst[i + 2] = c;
         if (left > 3) dst[i + 3] = d;
     }
+}
 
-    /// <summary>TF's SingleSampleAdapter: hands out the four words of each Philox output one at a time.</summary>
-    private struct SingleWords(Philox gen)
+/// <summary>TF's SingleSampleAdapter: hands out the four words of each Philox output one at a time.</summary>
+internal struct PhiloxWords(Philox gen)
+{
+    private Philox _gen = gen;
+    private uint _w0, _w1, _w2, _w3;
+    private int _used = 4;
+
+    public uint Next()
     {
-        private Philox _gen = gen;
-        private uint _w0, _w1, _w2, _w3;
-        private int _used = 4;
-
-        public uint Next()
+        if (_used == 4)
         {
-            if (_used == 4)
-            {
-                _gen.Next(out _w0, out _w1, out _w2, out _w3);
-                _used = 0;
-            }
-            return _used++ switch { 0 => _w0, 1 => _w1, 2 => _w2, _ => _w3 };
+            _gen.Next(out _w0, out _w1, out _w2, out _w3);
+            _used = 0;
         }
+        return _used++ switch { 0 => _w0, 1 => _w1, 2 => _w2, _ => _w3 };
     }
 }
