@@ -103,4 +103,34 @@ public sealed class ImportedCondTests
         sess.run(train, feed);
         Assert.IsTrue(sess.run(w).ToArray<float>().All(float.IsFinite));
     }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Our_gradients_through_imported_conds_match_the_ones_tf_wrote(bool training)
+    {
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        var saver = tf.train.import_meta_graph(Path.Combine(TfData.Path("houseprices-dnn-adam-tf1.10"), "model.ckpt.meta"));
+        using var sess = tf.Session(g);
+        saver.restore(sess, Prefix);
+        var loss = g.get_tensor_by_name("L2Loss:0");
+        var ours = tf.gradients(loss, new object[] { g.get_tensor_by_name("Variable/read:0"), g.get_tensor_by_name("Variable_6/read:0") });
+        var theirs = new[] { g.get_tensor_by_name("gradients/MatMul_grad/tuple/control_dependency_1:0"), g.get_tensor_by_name("gradients/MatMul_3_grad/tuple/control_dependency_1:0") };
+        var feed = new FeedDict
+        {
+            [g.get_tensor_by_name("Placeholder:0")] = training, [g.get_tensor_by_name("Placeholder_1:0")] = Features,
+            [g.get_tensor_by_name("Placeholder_2:0")] = new[] { 1f, 2f, 3f },
+        };
+        // One run, so both gradients see the same dropout masks when training.
+        var r = sess.run(new[] { ours[0]!, ours[1]!, theirs[0], theirs[1] }, feed);
+        for (int k = 0; k < 2; k++)
+        {
+            var a = r[k].ToArray<float>();
+            var b = r[k + 2].ToArray<float>();
+            Assert.AreEqual(b.Length, a.Length);
+            Assert.IsTrue(b.Any(v => v != 0), "the reference gradient is not trivially zero");
+            for (int i = 0; i < a.Length; i++) Assert.AreEqual(b[i], a[i], 1e-4 * Math.Max(1, Math.Abs(b[i])), $"gradient {k}, element {i}");
+        }
+    }
 }
