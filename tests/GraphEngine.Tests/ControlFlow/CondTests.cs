@@ -234,4 +234,24 @@ public sealed class CondTests
         CollectionAssert.AreEqual(new[] { 4f, 4f }, f[0].ToArray<float>(), "3 + 1");
         CollectionAssert.AreEqual(new[] { 0f, 0f }, f[1].ToArray<float>(), "w is unused by the false branch");
     }
+
+    [TestMethod]
+    public void An_optimizer_trains_only_the_variables_of_the_taken_branch()
+    {
+        NewGraph(out var scope);
+        using var _ = scope;
+        var p = tf.placeholder(tf.@bool, new int[0], name: "p");
+        var a = tf.Variable(1.0f, name: "a");
+        var b = tf.Variable(1.0f, name: "b");
+        var loss = tf.cond(p, () => tf.square(a.value() - 3f), () => tf.square(b.value() + 2f));
+        var train = tf.train.GradientDescentOptimizer(0.25f).minimize(loss);
+        using var sess = tf.Session();
+        sess.run(tf.global_variables_initializer());
+        sess.run(train, (p, true));
+        Assert.AreEqual(2f, sess.run(a.value()).GetSingle(), 1e-6, "a − 0.25·2(a − 3)");
+        Assert.AreEqual(1f, sess.run(b.value()).GetSingle(), "b's gradient is zero when the false branch is not taken");
+        sess.run(train, (p, false));
+        Assert.AreEqual(2f, sess.run(a.value()).GetSingle(), 1e-6);
+        Assert.AreEqual(-0.5f, sess.run(b.value()).GetSingle(), 1e-6, "b − 0.25·2(b + 2)");
+    }
 }
