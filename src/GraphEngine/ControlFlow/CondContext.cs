@@ -99,6 +99,20 @@ internal sealed class CondContext
     }
 
     /// <summary>
+    /// An imported context's values (TF's _init_values_from_proto): ops producing a value that is not
+    /// an outer tensor belong to this context.
+    /// </summary>
+    internal void AddImported(IEnumerable<Tensor> values, Dictionary<Tensor, Tensor> external)
+    {
+        foreach (var (outside, inside) in external) _external[outside] = inside;
+        foreach (var t in values)
+        {
+            _values.Add(t);
+            if (!external.ContainsKey(t)) OpContexts.AddOrUpdate(t.op, this);
+        }
+    }
+
+    /// <summary>
     /// TF's _ProcessOutputTensor: a branch result from outside the branch (as in `() => x`) still
     /// goes through this branch's Switch, so the Merge sees it only when the branch is taken.
     /// </summary>

@@ -116,6 +116,12 @@ public sealed class ImportedCondTests
         saver.restore(sess, Prefix);
         var loss = g.get_tensor_by_name("L2Loss:0");
         var ours = tf.gradients(loss, new object[] { g.get_tensor_by_name("Variable/read:0"), g.get_tensor_by_name("Variable_6/read:0") });
+        // The cond contexts came back from the meta graph's cond_context collection, so Merge's gradient is TF's
+        // cond form: a Switch on the cond's pred_id (not the generic value_index comparison).
+        var mergeGrad = g.get_operation_by_name("gradients_1/dropout/cond/Merge_grad/cond_grad");
+        Assert.AreEqual("Switch", mergeGrad.type);
+        Assert.AreEqual("dropout/cond/pred_id:0", mergeGrad.inputs[1].name);
+        Assert.AreEqual("Merge", g.get_operation_by_name("gradients_1/dropout/cond/Identity/Switch_grad/cond_grad").type);
         var theirs = new[] { g.get_tensor_by_name("gradients/MatMul_grad/tuple/control_dependency_1:0"), g.get_tensor_by_name("gradients/MatMul_3_grad/tuple/control_dependency_1:0") };
         var feed = new FeedDict
         {
