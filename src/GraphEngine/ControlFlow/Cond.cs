@@ -79,8 +79,10 @@ internal static class Cond
         var pivotF = tf.identity(predSwitch[0], name: "switch_f");
         var predId = tf.identity(pred, name: "pred_id");
 
-        var resultsT = BuildBranch(new CondContext(predId, pivotT, 1, outer), trueFn, "true_fn");
-        var resultsF = BuildBranch(new CondContext(predId, pivotF, 0, outer), falseFn, "false_fn");
+        var contextT = new CondContext(predId, pivotT, 1, outer, graph.unique_name("cond_text"));
+        var resultsT = BuildBranch(contextT, trueFn, "true_fn");
+        var contextF = new CondContext(predId, pivotF, 0, outer, graph.unique_name("cond_text"));
+        var resultsF = BuildBranch(contextF, falseFn, "false_fn");
         if (resultsT.Length != resultsF.Length)
             throw new InvalidArgumentException(
                 $"tf.cond '{scope.Name.TrimEnd('/')}': true_fn and false_fn must return the same number of results, got {resultsT.Length} and {resultsF.Length}.");
@@ -96,6 +98,11 @@ internal static class Cond
             // The false result comes first, as in TF (Merge's gradient relies on that order).
             merged[i] = SwitchMerge.Merge([f, t])[0];
         }
+        // As TF, only outermost conds go into the collection (nested ones travel inside them), as
+        // serialized CondContextDefs, the form a meta graph export writes and an import reads.
+        if (outer == null)
+            foreach (var context in new[] { contextT, contextF })
+                graph.add_to_collection(tf.GraphKeys.COND_CONTEXT, Google.Protobuf.MessageExtensions.ToByteArray(context.ToProto()));
         return merged;
     }
 

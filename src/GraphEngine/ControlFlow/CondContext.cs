@@ -18,8 +18,13 @@ internal sealed class CondContext
     // Outer tensor → the tensor that stands for it inside the branch.
     private readonly Dictionary<Tensor, Tensor> _external = [];
 
-    public CondContext(Tensor pred, Tensor pivot, int branch, CondContext? outer)
+    // Contexts of conds built inside this branch (exported inside this one, as TF does).
+    private readonly List<CondContext> _nested = [];
+
+    public CondContext(Tensor pred, Tensor pivot, int branch, CondContext? outer, string name = "")
     {
+        Name = name;
+        outer?._nested.Add(this);
         Pred = pred;
         Pivot = pivot;
         Branch = branch;
@@ -40,6 +45,23 @@ internal sealed class CondContext
     public int Branch { get; }
 
     public CondContext? Outer { get; }
+
+    /// <summary>TF's context name ("cond/cond_text"), recorded in the meta graph's cond_context collection.</summary>
+    public string Name { get; }
+
+    /// <summary>TF's CondContext.to_proto: names of the pred, pivot, every value and outer→inner mapping, nested contexts.</summary>
+    public Ops.Proto.CondContextDef ToProto()
+    {
+        var values = new Ops.Proto.ValuesDef();
+        values.Values.AddRange(_values.Select(t => t.name).Order(StringComparer.Ordinal));
+        foreach (var (outside, inside) in _external) values.ExternalValues[outside.name] = inside.name;
+        var def = new Ops.Proto.CondContextDef
+        {
+            ContextName = Name, PredName = Pred.name, PivotName = Pivot.name, Branch = Branch, ValuesDef = values,
+        };
+        foreach (var nested in _nested) def.NestedContexts.Add(new Ops.Proto.ControlFlowContextDef { CondCtxt = nested.ToProto() });
+        return def;
+    }
 
     /// <summary>The branch context an op was built in (TF's op._get_control_flow_context()), or null.</summary>
     public static CondContext? Of(Operation op) => OpContexts.TryGetValue(op, out var c) ? c : null;

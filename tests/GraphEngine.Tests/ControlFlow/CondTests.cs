@@ -254,4 +254,27 @@ public sealed class CondTests
         Assert.AreEqual(2f, sess.run(a.value()).GetSingle(), 1e-6);
         Assert.AreEqual(-0.5f, sess.run(b.value()).GetSingle(), 1e-6, "b − 0.25·2(b + 2)");
     }
+
+    [TestMethod]
+    public void A_cond_survives_a_meta_graph_round_trip_with_its_contexts()
+    {
+        Ops.Proto.MetaGraphDef meta;
+        using (new GraphEngine.Graph().as_default())
+        {
+            var p = tf.placeholder(tf.@bool, new int[0], name: "p");
+            var x = tf.placeholder(tf.float64, new[] { 2 }, name: "x");
+            tf.identity(tf.cond(p, () => x * x, () => tf.sin(x)), name: "y");
+            meta = tf.train.export_meta_graph();
+        }
+        Assert.AreEqual(2, meta.CollectionDef[tf.GraphKeys.COND_CONTEXT].BytesList.Value.Count);
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        tf.train.import_meta_graph(meta);
+        var (pi, xi, yi) = (g.get_tensor_by_name("p:0"), g.get_tensor_by_name("x:0"), g.get_tensor_by_name("y:0"));
+        var dx = tf.gradients(yi, xi)[0]!;
+        Assert.AreEqual("Switch", g.get_operation_by_name("gradients/cond/Merge_grad/cond_grad").type, "TF's cond form of Merge's gradient");
+        using var sess = tf.Session();
+        CollectionAssert.AreEqual(new[] { 1.0, 4.0 }, sess.run(dx, (pi, true), (xi, new[] { 0.5, 2.0 })).ToArray<double>());
+        CollectionAssert.AreEqual(new[] { Math.Cos(0.5), Math.Cos(2.0) }, sess.run(dx, (pi, false), (xi, new[] { 0.5, 2.0 })).ToArray<double>());
+    }
 }

@@ -50,4 +50,42 @@ public sealed class DropoutCondTests
         var gOff = sess.run(grad, (flag, false)).ToArray<float>();
         Assert.IsTrue(gOff.All(v => v == 2f), "d/dx sum(x²) = 2x through the identity branch");
     }
+
+    /// <summary>A CondContextDef as comparable text, with the outer tensors renamed to this test's.</summary>
+    private static string Describe(Ops.Proto.CondContextDef d)
+    {
+        static string R(string n) => n.Replace("Tanh", "x").Replace("Placeholder", "flag");
+        var values = d.ValuesDef.Values.Select(R).Order(StringComparer.Ordinal);
+        var external = d.ValuesDef.ExternalValues.Select(kv => $"{R(kv.Key)}→{R(kv.Value)}").Order(StringComparer.Ordinal);
+        return $"{d.ContextName} pred={d.PredName} pivot={d.PivotName} branch={d.Branch} values=[{string.Join(", ", values)}] "
+            + $"external=[{string.Join(", ", external)}] nested={d.NestedContexts.Count}";
+    }
+
+    [TestMethod]
+    public void The_cond_context_collection_matches_what_tf_1_10_wrote()
+    {
+        var meta = ProtoFile.Read<PMetaGraphDef>(TfData.Path("houseprices-dnn-adam-tf1.10", "model.ckpt.meta"));
+        var theirs = meta.CollectionDef["cond_context"].BytesList.Value
+            .Select(b => Ops.Proto.CondContextDef.Parser.ParseFrom(b))
+            .Where(d => d.ContextName.StartsWith("dropout/cond/", StringComparison.Ordinal)).Select(Describe).ToList();
+        Assert.AreEqual(2, theirs.Count);
+
+        var g = new GraphEngine.Graph();
+        using var _ = g.as_default();
+        var flag = tf.placeholder(tf.@bool, name: "flag");
+        var x = tf.placeholder(tf.float32, new[] { -1, 100 }, name: "x");
+        tf.layers.dropout(x, 0.1, training: flag);
+        var ours = tf.get_collection(tf.GraphKeys.COND_CONTEXT).Cast<byte[]>().Select(b => Describe(Ops.Proto.CondContextDef.Parser.ParseFrom(b))).ToList();
+        CollectionAssert.AreEqual(theirs, ours, $"TF: {string.Join(" || ", theirs)}\nours: {string.Join(" || ", ours)}");
+
+        // Nested conds travel inside their outer context, which alone is in the collection.
+        tf.cond(flag, () => tf.cond(flag, () => x, () => x * 2f), () => x);
+        var all = tf.get_collection(tf.GraphKeys.COND_CONTEXT).Cast<byte[]>().Select(b => Ops.Proto.CondContextDef.Parser.ParseFrom(b)).ToList();
+        Assert.AreEqual(4, all.Count);
+        Assert.AreEqual("cond/cond_text", all[2].ContextName);
+        CollectionAssert.AreEqual(new[] { "cond/cond/cond_text", "cond/cond/cond_text_1" },
+            all[2].NestedContexts.Select(n => n.CondCtxt.ContextName).ToArray(), "the inner cond's two branches nest in the outer true branch");
+        Assert.AreEqual(0, all[3].NestedContexts.Count);
+        Assert.AreEqual("cond/cond/pred_id:0", all[2].NestedContexts[0].CondCtxt.PredName);
+    }
 }
