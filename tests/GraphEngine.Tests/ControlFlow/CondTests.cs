@@ -25,6 +25,9 @@ public sealed class CondTests
             @default: () => x[1]), [[3], [3]]),
         new("Merge", "case, default", x => tf.@case([(tf.constant(false), () => x[0] * 3.0), (tf.constant(false), () => tf.tanh(x[0]))],
             @default: () => x[1] * x[0]), [[3], [3]]),
+        // Second order: the gradient graph's own Switch/Merge (built outside any cond) differentiate generically.
+        new("Switch", "second order, true branch", x => tf.gradients(tf.cond(tf.constant(true), () => x[0] * x[0] * x[0], () => tf.sin(x[0])), x[0])[0]!, [[3]]),
+        new("Merge", "second order, false branch", x => tf.gradients(tf.cond(tf.constant(false), () => x[0] * x[0] * x[0], () => tf.sin(x[0])), x[0])[0]!, [[3]]),
     ];
 
     private static Tensor Nested(Tensor[] x, bool outer, bool inner) =>
