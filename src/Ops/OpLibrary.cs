@@ -65,5 +65,6 @@ public static class OpLibrary
         Math.SegmentSumKernels.Register(ops, kernels);
         Math.DivKernels.Register(ops, kernels);
         Summaries.SummaryOps.Register(ops, kernels);
+        ControlFlow.SwitchMergeKernels.Register(ops, kernels);
     }
 }

@@ -48,5 +48,6 @@ internal static class GradientLibrary
         SegmentSumGradients.Register(g);
         DivGradients.Register(g);
         SummaryGradients.Register(g);
+        SwitchMergeGradients.Register(g);
     }
 }

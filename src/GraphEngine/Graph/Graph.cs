@@ -242,7 +242,9 @@ public sealed partial class Graph
     {
         _ops.Add(op);
         _byName[op.name] = op;
-        foreach (var c in _context.Value!.Controllers) c.Seen(op);
+        // As TF's control_dependencies(None) starts a fresh stack, blocks outside it do not see its ops.
+        var controllers = _context.Value!.Controllers;
+        for (int i = Math.Max(controllers.FindLastIndex(c => c.ClearsOuter), 0); i < controllers.Count; i++) controllers[i].Seen(op);
     }
 
     internal int NextOpId => _ops.Count + 1;

@@ -57,6 +57,16 @@ public sealed class OpBuilder
     {
         var all = _inputs.SelectMany(a => a).ToList();
         var graph = _graph ?? (all.Count > 0 ? all[0].graph : Graph.Default);
+        // Inside a tf.cond branch, tensors from outside the branch come in through Switches.
+        // Each Switch is named under the op that needs it ("cond/mul/Switch"), as in TF1.
+        var cond = graph.CurrentCondContext;
+        string? condOpName = null;
+        if (cond != null && all.All(t => t.graph == graph))
+        {
+            condOpName = OpName(graph);
+            using (graph.name_scope(condOpName + "/")) cond.AdmitInputs(_inputs);
+            all = _inputs.SelectMany(a => a).ToList();
+        }
         foreach (var t in all)
             if (t.graph != graph)
                 throw new InvalidArgumentException($"Tensor {t.name} must be from the same graph as the other inputs of '{_name ?? _def.Name}' (op: {_def.Name}).");
@@ -66,7 +76,7 @@ public sealed class OpBuilder
         lock (graph.BuildLock)
         {
             if (graph.finalized) throw new FailedPreconditionException("Graph is finalized and cannot be modified.");
-            string opName = _name != null && _name.EndsWith('/') ? _name[..^1] : graph.unique_name(_name ?? _def.Name);
+            string opName = condOpName ?? OpName(graph);
             var node = new NodeDef(opName, _def.Name) { Device = graph.CurrentDevice, DefinedAt = CallSite.Current };
             foreach (var kv in _attrs) node.Attr[kv.Key] = kv.Value;
             try
@@ -82,6 +92,7 @@ public sealed class OpBuilder
             var controls = graph.ControlInputsFor(inputOps);
             foreach (var c in _controlInputs)
                 if (!controls.Contains(c)) controls.Add(c);
+            cond?.AddPivotControl(all.Count, controls);
             foreach (var c in controls) node.Input.Add("^" + c.name);
 
             _def.AddDefaults(node);
@@ -102,9 +113,12 @@ public sealed class OpBuilder
             var op = new Operation(graph, node, _def, all.ToArray(), controls, outputTypes, shapes, graph.NextOpId);
             graph.Def.Add(node);
             graph.AddOperation(op);
+            cond?.Register(op);
             return op;
         }
     }
+
+    private string OpName(Graph graph) => _name != null && _name.EndsWith('/') ? _name[..^1] : graph.unique_name(_name ?? _def.Name);
 
     /// <summary>Sets T/N/Tlist-style attrs from the inputs and checks every input's dtype against the OpDef.</summary>
     private void InferTypeAttrs(NodeDef node)

@@ -225,6 +225,8 @@ internal static class MetaGraphIO
             case PCollectionDef.KindOneofCase.BytesList:
                 // Protos we do not model (cond/while contexts, queue runners, savers) stay raw bytes, as TF keeps unknown kinds.
                 foreach (var bytes in col.BytesList.Value) graph.add_to_collection(key, bytes.ToByteArray());
+                if (key == tf.GraphKeys.COND_CONTEXT)
+                    foreach (var bytes in col.BytesList.Value) CondContextImport.Rebuild(graph, imported.Map, bytes.ToByteArray(), key);
                 break;
             case PCollectionDef.KindOneofCase.Int64List:
                 foreach (var i in col.Int64List.Value) graph.add_to_collection(key, i);

@@ -136,8 +136,7 @@ public static partial class tf
 
         /// <summary>
         /// TF1 tf.layers.dropout: with training true, nn.dropout at rate <paramref name="rate"/>; with
-        /// false, an Identity. A bool tensor decides at run time: TF builds a cond; here both
-        /// branches are computed and a Select picks one (the values, and gradients, are identical).
+        /// false, an Identity. A bool tensor decides at run time through a tf.cond, as in TF.
         /// </summary>
         public static Tensor dropout(Tensor inputs, double rate = 0.5, object? noise_shape = null, int? seed = null, TrainingFlag training = default,
             string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -145,12 +144,10 @@ public static partial class tf
             using var _ = CallSite.Enter(file, line);
             if (!(rate >= 0 && rate < 1)) throw new InvalidArgumentException($"rate must be a scalar tensor or a float in the range [0, 1), got {rate}");
             using var scope = LayerScope.Enter("dropout", name, default);
+            // TF1's utils.smart_cond: a bool tensor builds a cond ("dropout/cond/..."), so the mask is
+            // drawn only in steps that train; a constant one builds the chosen side alone.
             if (training.Tensor is { } flag)
-            {
-                var dropped = nn.dropout(inputs, 1.0 - rate, noise_shape, seed);
-                var kept = identity(inputs);
-                return where(flag, dropped, kept);
-            }
+                return smart_cond(flag, () => nn.dropout(inputs, 1.0 - rate, noise_shape, seed), () => identity(inputs));
             // TF1's Dropout layer hands nn.dropout keep_prob = 1 − rate (a "keep_prob" Const).
             return training.IsTrue ? nn.dropout(inputs, 1.0 - rate, noise_shape, seed) : identity(inputs);
         }

@@ -92,6 +92,13 @@ public sealed class OpKernelContext
 
     public bool IsRefInput(int i) => _slots[_inputSlots[i]].Ref != null;
 
+    /// <summary>Whether input i holds a value; false only for a dead input, which only Merge ever sees.</summary>
+    public bool HasInput(int i)
+    {
+        ref var e = ref _slots[_inputSlots[i]];
+        return e.Tensor != null || e.Ref != null;
+    }
+
     /// <summary>Allocates output i with the given dims and stores it in the output slot.</summary>
     public HostTensor AllocateOutput(int i, ReadOnlySpan<long> dims)
     {

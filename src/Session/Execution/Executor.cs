@@ -11,7 +11,7 @@ namespace GraphEngine.Runtime.Execution;
 /// The node loop is generic over its per-node hooks: a plain run gets the empty hooks and the JIT
 /// removes them, so tracing and deadlines cost nothing unless a run asks for them.
 /// </summary>
-internal static class Executor
+internal static partial class Executor
 {
     public static HostTensor[] Run(ExecutionPlan plan, IReadOnlyList<HostTensor> feeds, IResourceManager resources, long stepId,
         CancellationToken cancel = default) =>
@@ -29,14 +29,20 @@ internal static class Executor
                 feeds[i].Buffer?.Retain();
                 slots[plan.FeedSlots[i]].Tensor = feeds[i];
             }
-            if (control.NeedsInstrumentedLoop) RunSteps(plan, slots, ctx, control, new InstrumentedHooks(control));
+            if (plan.HasControlFlow)
+            {
+                var dead = state.DeadNodes ??= new bool[plan.Steps.Length];
+                if (control.NeedsInstrumentedLoop) RunStepsDeadAware(plan, slots, dead, ctx, control, new InstrumentedHooks(control));
+                else RunStepsDeadAware(plan, slots, dead, ctx, control, default(NoHooks));
+            }
+            else if (control.NeedsInstrumentedLoop) RunSteps(plan, slots, ctx, control, new InstrumentedHooks(control));
             else RunSteps(plan, slots, ctx, control, default(NoHooks));
             var results = new HostTensor[plan.FetchSlots.Length];
             for (int i = 0; i < results.Length; i++)
             {
                 ref var e = ref slots[plan.FetchSlots[i]];
                 // A fetched ref is a snapshot taken under the variable's lock: the variable may change in place after the run.
-                var t = e.Ref != null ? Snapshot(e.Ref) : e.Tensor ?? throw new InternalException("A fetched tensor was not computed.");
+                var t = e.Ref != null ? Snapshot(e.Ref) : e.Tensor ?? throw NotComputed(plan, i);
                 t.Buffer?.Retain();
                 // What the caller keeps is no longer the session's working memory.
                 t.Buffer?.DetachBudget();

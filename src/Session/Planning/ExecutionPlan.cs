@@ -12,8 +12,11 @@ namespace GraphEngine.Runtime.Planning;
 /// </summary>
 public sealed class ExecutionPlan
 {
-    internal ExecutionPlan(PlanStep[] steps, int slotCount, int[] feedSlots, int[] fetchSlots, int graphVersion)
+    internal ExecutionPlan(PlanStep[] steps, int slotCount, int[] feedSlots, int[] fetchSlots, int graphVersion,
+        bool hasControlFlow = false, string[]? fetchNames = null)
     {
+        HasControlFlow = hasControlFlow;
+        FetchNames = fetchNames ?? [];
         Steps = steps;
         SlotCount = slotCount;
         FeedSlots = feedSlots;
@@ -26,6 +29,15 @@ public sealed class ExecutionPlan
     internal int[] FeedSlots { get; }
     internal int[] FetchSlots { get; }
     public int GraphVersion { get; }
+
+    /// <summary>
+    /// True when the plan contains Switch or Merge: it then runs on the executor's dead-aware loop
+    /// (decided once here, so plans without control flow keep the plain loop with no dead checks).
+    /// </summary>
+    public bool HasControlFlow { get; }
+
+    /// <summary>The fetched tensors' names, for the error when one of them is dead.</summary>
+    internal string[] FetchNames { get; }
 
     /// <summary>Number of nodes the plan runs.</summary>
     public int NodeCount => Steps.Length;
@@ -62,6 +74,12 @@ internal sealed class PlanStep
     /// <summary>Per input: whether this node is its slot's last reader (so the kernel may reuse its buffer).</summary>
     public required bool[] Forwardable { get; init; }
 
+    /// <summary>Plan indices of the nodes this one has control inputs from (filled only for control-flow plans).</summary>
+    public int[] ControlInputSteps { get; init; } = [];
+
+    /// <summary>Merge/RefMerge: runs with its first live input instead of dying with any dead one.</summary>
+    public bool IsMerge { get; init; }
+
     private string? _timelineLabel;
 
     /// <summary>TF's "name = Op(inputs)" label for step stats, built on first traced run only.</summary>
@@ -72,6 +90,9 @@ internal sealed class PlanStep
 internal sealed class StepState(int slotCount)
 {
     public readonly Entry[] Slots = new Entry[slotCount];
+
+    /// <summary>Per plan node, whether it was dead this step (control-flow plans only; allocated on first use).</summary>
+    public bool[]? DeadNodes;
 
     /// <summary>Releases every tensor still held and empties the slots.</summary>
     public void Clear()

@@ -68,6 +68,8 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         }
         var fetched = new HashSet<int>(fetchSlots);
         var feedSet = new HashSet<int>(Enumerable.Range(0, feeds.Count));
+        bool hasControlFlow = order.Any(i => IsSwitchOrMerge(i.Op.Name));
+        var stepOf = hasControlFlow ? order.Select((info, s) => (info.Node.Name, s)).ToDictionary(p => p.Name, p => p.s, StringComparer.Ordinal) : null;
         var steps = new PlanStep[order.Count];
         var releaseAfter = Enumerable.Range(0, order.Count).Select(_ => new List<int>()).ToArray();
         for (int i = 0; i < slot; i++)
@@ -96,10 +98,18 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
                 OutputTypes = info.OutputTypes,
                 ReleaseAfter = releaseAfter[s].ToArray(),
                 Forwardable = forwardable,
+                ControlInputSteps = stepOf == null ? [] : ControlInputSteps(info.Node, stepOf),
+                IsMerge = info.Op.Name is "Merge" or "RefMerge",
             };
         }
-        return new ExecutionPlan(steps, slot, Enumerable.Range(0, feeds.Count).ToArray(), fetchSlots, version);
+        return new ExecutionPlan(steps, slot, Enumerable.Range(0, feeds.Count).ToArray(), fetchSlots, version, hasControlFlow, fetches.ToArray());
     }
+
+    private static bool IsSwitchOrMerge(string op) => op is "Switch" or "RefSwitch" or "Merge" or "RefMerge";
+
+    /// <summary>Control inputs that run in this plan (a fed node's control edge is satisfied by the feed and is not listed).</summary>
+    private static int[] ControlInputSteps(NodeDef node, Dictionary<string, int> stepOf) =>
+        node.Input.Where(i => i.StartsWith('^')).Select(i => stepOf.TryGetValue(i[1..], out int s) ? s : -1).Where(s => s >= 0).ToArray();
 
     /// <summary>The dtype of a tensor, for feed checks.</summary>
     public DType TypeOf(string tensorName)

@@ -137,6 +137,7 @@ public sealed class GradientCheckTests
         .. Logging.LoggingTests.GradientCases,
         .. Arrays.SliceTests.GradientCases,
         .. Arrays.IndexingGradientCases.GradientCases,
+        .. ControlFlow.CondTests.GradientCases,
     ];
 
     public static IEnumerable<object[]> CaseData => Cases.Select(c => new object[] { c });

@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+
+namespace GraphEngine;
+
+/// <summary>
+/// The branch of a tf.cond being built (TF1's CondContext): while it is entered, every op created
+/// takes each tensor from outside the branch through a Switch on the cond's predicate (one Switch per
+/// external tensor, reused), and an op with no inputs gets a control input on the branch's pivot, so
+/// that nothing in the branch runs unless the branch is taken.
+/// </summary>
+internal sealed class CondContext
+{
+    private static readonly ConditionalWeakTable<Operation, CondContext> OpContexts = new();
+
+    // Tensors that live in this branch (created in it, or the Switch outputs that bring outer ones in).
+    private readonly HashSet<Tensor> _values = [];
+
+    // Outer tensor → the tensor that stands for it inside the branch.
+    private readonly Dictionary<Tensor, Tensor> _external = [];
+
+    // Contexts of conds built inside this branch (exported inside this one, as TF does).
+    private readonly List<CondContext> _nested = [];
+
+    public CondContext(Tensor pred, Tensor pivot, int branch, CondContext? outer, string name = "")
+    {
+        Name = name;
+        outer?._nested.Add(this);
+        Pred = pred;
+        Pivot = pivot;
+        Branch = branch;
+        Outer = outer;
+        _values.Add(pred);
+        _external[pred] = pred;
+        _values.Add(pivot);
+        OpContexts.AddOrUpdate(pivot.op, this);
+    }
+
+    /// <summary>The cond's pred_id (a bool scalar).</summary>
+    public Tensor Pred { get; }
+
+    /// <summary>switch_t / switch_f: live exactly when this branch is taken.</summary>
+    public Tensor Pivot { get; }
+
+    /// <summary>1 for the true branch, 0 for the false branch (the Switch output it reads).</summary>
+    public int Branch { get; }
+
+    public CondContext? Outer { get; }
+
+    /// <summary>TF's context name ("cond/cond_text"), recorded in the meta graph's cond_context collection.</summary>
+    public string Name { get; }
+
+    /// <summary>TF's CondContext.to_proto: names of the pred, pivot, every value and outer→inner mapping, nested contexts.</summary>
+    public Ops.Proto.CondContextDef ToProto()
+    {
+        var values = new Ops.Proto.ValuesDef();
+        values.Values.AddRange(_values.Select(t => t.name).Order(StringComparer.Ordinal));
+        foreach (var (outside, inside) in _external) values.ExternalValues[outside.name] = inside.name;
+        var def = new Ops.Proto.CondContextDef
+        {
+            ContextName = Name, PredName = Pred.name, PivotName = Pivot.name, Branch = Branch, ValuesDef = values,
+        };
+        foreach (var nested in _nested) def.NestedContexts.Add(new Ops.Proto.ControlFlowContextDef { CondCtxt = nested.ToProto() });
+        return def;
+    }
+
+    /// <summary>The branch context an op was built in (TF's op._get_control_flow_context()), or null.</summary>
+    public static CondContext? Of(Operation op) => OpContexts.TryGetValue(op, out var c) ? c : null;
+
+    /// <summary>Whether <paramref name="op"/> was built in this context or one nested inside it.</summary>
+    public bool Contains(Operation op)
+    {
+        for (var c = Of(op); c != null; c = c.Outer)
+            if (c == this) return true;
+        return false;
+    }
+
+    /// <summary>TF's AddValue: the tensor to use inside this branch in place of <paramref name="val"/>.</summary>
+    public Tensor AddValue(Tensor val)
+    {
+        if (_values.Contains(val)) return _external.TryGetValue(val, out var inner) ? inner : val;
+        _values.Add(val);
+        var result = val;
+        if (Outer != null)
+        {
+            result = Outer.AddValue(val);
+            _values.Add(result);
+            _external[result] = result;
+        }
+        var graph = val.graph;
+        // The Switch belongs to this branch but reads outer tensors, and it must not wait for the
+        // control dependencies of the code that happened to use the value first.
+        using (graph.EnterCondContext(Outer))
+        using (graph.control_dependencies(null))
+            result = SwitchMerge.SwitchRefOrTensor(result, Pred)[Branch];
+        OpContexts.AddOrUpdate(result.op, this);
+        _values.Add(result);
+        _external[val] = result;
+        return result;
+    }
+
+    /// <summary>Called by the op builder for each op created while this context is entered: rewrites its inputs.</summary>
+    internal void AdmitInputs(List<Tensor[]> inputs)
+    {
+        for (int a = 0; a < inputs.Count; a++)
+            for (int i = 0; i < inputs[a].Length; i++)
+                inputs[a][i] = AddValue(inputs[a][i]);
+    }
+
+    /// <summary>An op without data inputs runs only when the branch is taken: it waits for the pivot (TF's _AddOpInternal).</summary>
+    internal void AddPivotControl(int inputCount, List<Operation> controls)
+    {
+        if (inputCount == 0 && !controls.Any(Contains)) controls.Add(Pivot.op);
+    }
+
+    /// <summary>Marks a new op's outputs as values of this context and of every outer one.</summary>
+    internal void Register(Operation op)
+    {
+        OpContexts.AddOrUpdate(op, this);
+        for (var c = this; c != null; c = c.Outer)
+            foreach (var t in op.outputs) c._values.Add(t);
+    }
+
+    /// <summary>
+    /// An imported context's values (TF's _init_values_from_proto): ops producing a value that is not
+    /// an outer tensor belong to this context.
+    /// </summary>
+    internal void AddImported(IEnumerable<Tensor> values, Dictionary<Tensor, Tensor> external)
+    {
+        foreach (var (outside, inside) in external) _external[outside] = inside;
+        foreach (var t in values)
+        {
+            _values.Add(t);
+            if (!external.ContainsKey(t)) OpContexts.AddOrUpdate(t.op, this);
+        }
+    }
+
+    /// <summary>
+    /// TF's _ProcessOutputTensor: a branch result from outside the branch (as in `() => x`) still
+    /// goes through this branch's Switch, so the Merge sees it only when the branch is taken.
+    /// </summary>
+    public Tensor ProcessOutput(Tensor val)
+    {
+        if (_values.Contains(val)) return _external.TryGetValue(val, out var inner) ? inner : val;
+        _values.Add(val);
+        var real = val;
+        if (Outer != null)
+        {
+            real = Outer.AddValue(val);
+            _values.Add(real);
+            _external[real] = real;
+        }
+        using (val.graph.EnterCondContext(Outer))
+            real = SwitchMerge.SwitchRefOrTensor(real, Pred)[Branch];
+        OpContexts.AddOrUpdate(real.op, this);
+        _external[val] = real;
+        return real;
+    }
+}
+
+public sealed partial class Graph
+{
+    private readonly ThreadLocal<CondContext?> _condContext = new();
+
+    /// <summary>The cond branch being built on this thread, if any.</summary>
+    internal CondContext? CurrentCondContext => _condContext.Value;
+
+    internal IDisposable EnterCondContext(CondContext? context)
+    {
+        var previous = _condContext.Value;
+        _condContext.Value = context;
+        return new Scope(() => _condContext.Value = previous);
+    }
+}
