@@ -1,6 +1,16 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // dotnet build -c Release bench/Bench.csproj
-// ../shared/peers/torchsharp-run bench/bin/Release/net10.0 -- dotnet bench/bin/Release/net10.0/Bench.dll --inProcess --filter '*'
-// In-process, so the libtorch copy patched by torchsharp-run is the one loaded (see bench/README.md).
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// ../shared/peers/torchsharp-run bench/bin/Release/net10.0 -- dotnet bench/bin/Release/net10.0/Bench.dll --filter '*'
+// Default job: in-process (so the libtorch copy patched by torchsharp-run is the one loaded, see
+// bench/README.md), 1 launch, 3 warm-up and 10 measured iterations, so the whole set fits in a few
+// 10-minute commands. A --job or --iterationCount … on the command line replaces it.
+var shortInProcess = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10)
+    .WithId("ShortInProcess")
+    .AsDefault();
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(shortInProcess));
