@@ -8,9 +8,13 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Default job: in-process (so the libtorch copy patched by torchsharp-run is the one loaded, see
 // bench/README.md), 1 launch, 3 warm-up and 10 measured iterations, so the whole set fits in a few
 // 10-minute commands. A --job or --iterationCount … on the command line replaces it.
+// `Bench.dll peak-memory graphengine|libtorch`: peak RSS of the MLP training run (PeakMemory.cs).
 var shortInProcess = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10)
     .WithId("ShortInProcess")
     .AsDefault();
+if (args.Length == 2 && args[0] == "peak-memory")
+    return GraphEngine.Bench.PeakMemory.Run(args[1]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(shortInProcess));
+return 0;
