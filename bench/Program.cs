@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -7,7 +8,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // ../shared/peers/torchsharp-run bench/bin/Release/net10.0 -- dotnet bench/bin/Release/net10.0/Bench.dll --filter '*'
 // Default job: in-process (so the libtorch copy patched by torchsharp-run is the one loaded, see
 // bench/README.md), 1 launch, 3 warm-up and 10 measured iterations, so the whole set fits in a few
-// 10-minute commands. A --job or --iterationCount … on the command line replaces it.
+// 10-minute commands.
 // `Bench.dll peak-memory graphengine|libtorch`: peak RSS of the MLP training run (PeakMemory.cs).
 var shortInProcess = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
@@ -16,5 +17,5 @@ var shortInProcess = Job.Default
     .AsDefault();
 if (args.Length == 2 && args[0] == "peak-memory")
     return GraphEngine.Bench.PeakMemory.Run(args[1]);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(shortInProcess));
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(shortInProcess).AddColumn(StatisticColumn.Median, StatisticColumn.Min));
 return 0;
