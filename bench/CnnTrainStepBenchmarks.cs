@@ -25,7 +25,7 @@ public class CnnTrainStepBenchmarks
         var g = new Graph();
         using (g.as_default())
         {
-            var (x, labels, train) = Models.CnnGraph();
+            var (x, labels, _, train) = Models.CnnGraph();
             _train = train;
             _session = new Session(g);
             _session.run(tf.global_variables_initializer());

@@ -33,7 +33,7 @@ public class MlpInferenceBenchmarks
         var g = new Graph();
         using (g.as_default())
         {
-            var (x, _, logits, _) = Models.MlpGraph();
+            var (x, _, logits, _, _) = Models.MlpGraph();
             _x = x;
             _logits = logits;
             _session = new Session(g);

@@ -26,7 +26,7 @@ public class MlpTrainStepBenchmarks
         var g = new Graph();
         using (g.as_default())
         {
-            var (x, labels, _, train) = Models.MlpGraph();
+            var (x, labels, _, _, train) = Models.MlpGraph();
             _train = train;
             _session = new Session(g);
             _session.run(tf.global_variables_initializer());

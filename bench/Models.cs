@@ -11,7 +11,7 @@ namespace GraphEngine.Bench;
 internal static class Models
 {
     /// <summary>784-512-256-10 ReLU MLP, softmax cross-entropy on one-hot labels, Adam(1e-3), as examples/MnistMlp.</summary>
-    public static (Tensor X, Tensor Labels, Tensor Logits, Operation Train) MlpGraph()
+    public static (Tensor X, Tensor Labels, Tensor Logits, Tensor Loss, Operation Train) MlpGraph()
     {
         tf.set_random_seed(1);
         var x = tf.placeholder(tf.float32, new[] { -1, 784 }, name: "x");
@@ -21,14 +21,14 @@ internal static class Models
         var logits = Dense(h2, 10, "dense_2", relu: false);
         var loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels: labels, logits: logits));
         var train = tf.train.AdamOptimizer(1e-3).minimize(loss);
-        return (x, labels, logits, train);
+        return (x, labels, logits, loss, train);
     }
 
     /// <summary>
     /// The TF1 tutorial LeNet (examples/MnistCnn) without dropout: conv 5×5×32 SAME + ReLU, max-pool 2,
     /// conv 5×5×64 SAME + ReLU, max-pool 2, dense 1024 + ReLU, dense 10; sparse softmax cross-entropy, Adam(1e-4).
     /// </summary>
-    public static (Tensor X, Tensor Labels, Operation Train) CnnGraph()
+    public static (Tensor X, Tensor Labels, Tensor Loss, Operation Train) CnnGraph()
     {
         tf.set_random_seed(1);
         var x = tf.placeholder(tf.float32, new[] { -1, 28, 28, 1 }, name: "x");
@@ -40,7 +40,7 @@ internal static class Models
         var logits = Dense(fc1, 10, "fc2", relu: false);
         var loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels: labels, logits: logits));
         var train = tf.train.AdamOptimizer(1e-4).minimize(loss);
-        return (x, labels, train);
+        return (x, labels, loss, train);
     }
 
     private static Tensor Dense(Tensor input, int units, string name, bool relu)

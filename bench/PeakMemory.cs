@@ -35,7 +35,7 @@ internal static class PeakMemory
     {
         var g = new Graph();
         using var scope = g.as_default();
-        var (x, labels, _, train) = Models.MlpGraph();
+        var (x, labels, _, _, train) = Models.MlpGraph();
         using var session = new Session(g);
         session.run(tf.global_variables_initializer());
         var feeds = new FeedDict { [x] = Models.RandomImages(Batch, 784), [labels] = Models.OneHot(Models.RandomClasses(Batch)) };

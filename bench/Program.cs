@@ -10,6 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // bench/README.md), 1 launch, 3 warm-up and 10 measured iterations, so the whole set fits in a few
 // 10-minute commands.
 // `Bench.dll peak-memory graphengine|libtorch`: peak RSS of the MLP training run (PeakMemory.cs).
+// `Bench.dll breakdown mlp|cnn`: forward / forward+gradients / full step times on both engines (Breakdown.cs).
 var shortInProcess = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10)
@@ -17,5 +18,7 @@ var shortInProcess = Job.Default
     .AsDefault();
 if (args.Length == 2 && args[0] == "peak-memory")
     return GraphEngine.Bench.PeakMemory.Run(args[1]);
+if (args.Length == 2 && args[0] == "breakdown")
+    return GraphEngine.Bench.Breakdown.Run(args[1]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(shortInProcess).AddColumn(StatisticColumn.Median, StatisticColumn.Min));
 return 0;
