@@ -16,9 +16,10 @@ internal static class Breakdown
 
     public static int Run(string model)
     {
+        if (model == "cnn-ops") return CnnOpProfile.Run();
         if (model is not ("mlp" or "cnn"))
         {
-            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn");
+            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops");
             return 2;
         }
         bool mlp = model == "mlp";
@@ -77,7 +78,7 @@ internal static class Breakdown
         return 0;
     }
 
-    private static void Report(string what, Action action)
+    internal static void Report(string what, Action action)
     {
         for (int i = 0; i < Warmup; i++) action();
         var times = new double[Runs];

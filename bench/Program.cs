@@ -10,7 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // bench/README.md), 1 launch, 3 warm-up and 10 measured iterations, so the whole set fits in a few
 // 10-minute commands.
 // `Bench.dll peak-memory graphengine|libtorch`: peak RSS of the MLP training run (PeakMemory.cs).
-// `Bench.dll breakdown mlp|cnn`: forward / forward+gradients / full step times on both engines (Breakdown.cs).
+// `Bench.dll breakdown mlp|cnn|cnn-ops`: forward / forward+gradients / full step times on both engines, or the CNN's heavy ops one at a time (Breakdown.cs, CnnOpProfile.cs).
 var shortInProcess = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10)
