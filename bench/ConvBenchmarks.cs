@@ -34,6 +34,7 @@ public class ConvBenchmarks
         _session = new Session(g);
         _feed = NumSharp.np.random.rand(64, 14, 14, 6).astype(NumSharp.NPTypeCode.Single);
         _session.run(_fetches, (_x, _feed));
+        torch.set_num_threads(Models.ThreadCount);
         _tx = torch.rand(64, 6, 14, 14).requires_grad_(true);
         _tw = torch.rand(16, 6, 5, 5).requires_grad_(true);
     }

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Attributes;
+using GraphEngine.Ops.Compute;
+using TorchSharp;
+
+namespace GraphEngine.Bench;
+
+/// <summary>
+/// Square float32 GEMM, C = A·B with n = 128 … 2048: our packed GEMM (<see cref="Gemm.Multiply{T}"/>,
+/// called directly so executor overhead is not in the figure) against libtorch's mm and OpenBLAS's
+/// cblas_sgemm. GFLOP/s = 2n³ / mean time.
+/// Thread count: our GEMM splits across <see cref="Environment.ProcessorCount"/> cores and has no other
+/// knob, so the 1-thread figures come from running the process under `taskset -c 0` (the runtime then
+/// sees one processor); the peers are set to the same count (torch.set_num_threads,
+/// openblas_set_num_threads), shown in the Threads column.
+/// </summary>
+[MemoryDiagnoser]
+public class SgemmBenchmarks
+{
+    [Params(128, 256, 512, 1024, 2048)]
+    public int N;
+
+    [ParamsSource(nameof(ThreadCounts))]
+    public int Threads;
+
+    public static IEnumerable<int> ThreadCounts() => [Math.Min(2, Environment.ProcessorCount)];
+
+    private float[] _a = null!, _b = null!, _c = null!;
+    private torch.Tensor _ta = null!, _tb = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var r = new Random(1);
+        _a = new float[N * N];
+        _b = new float[N * N];
+        _c = new float[N * N];
+        for (int i = 0; i < _a.Length; i++) { _a[i] = (float)r.NextDouble() - 0.5f; _b[i] = (float)r.NextDouble() - 0.5f; }
+        torch.set_num_threads(Threads);
+        _ta = torch.tensor(_a, new long[] { N, N });
+        _tb = torch.tensor(_b, new long[] { N, N });
+        OpenBlas.openblas_set_num_threads(Threads);
+    }
+
+    [Benchmark(Description = "GraphEngine Gemm.Multiply<float>")]
+    public float GraphEngineSgemm()
+    {
+        Gemm.Multiply<float>(_a, false, _b, false, _c, N, N, N);
+        return _c[0];
+    }
+
+    [Benchmark(Baseline = true, Description = "libtorch mm")]
+    public void LibTorchSgemm()
+    {
+        using var c = torch.mm(_ta, _tb);
+    }
+
+    [Benchmark(Description = "OpenBLAS cblas_sgemm")]
+    public unsafe float OpenBlasSgemm()
+    {
+        fixed (float* a = _a)
+        fixed (float* b = _b)
+        fixed (float* c = _c)
+            OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, N, N, N, 1f, a, N, b, N, 0f, c, N);
+        return _c[0];
+    }
+}
+
+/// <summary>Debian's libopenblas0-pthread (`apt-get install -y libopenblas0-pthread`), see bench/README.md.</summary>
+internal static unsafe partial class OpenBlas
+{
+    private const string Lib = "libopenblas.so.0";
+    public const int RowMajor = 101, NoTrans = 111;
+
+    [LibraryImport(Lib)]
+    public static partial void openblas_set_num_threads(int n);
+
+    [LibraryImport(Lib)]
+    public static partial void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
+}
