@@ -69,8 +69,9 @@ public static partial class tf
                 else
                 {
                     var (bm, bv) = nn.moments(cast(inputs, spec.ParamDtype), reduction);
+                    // TF1: smart_cond(training, batch statistics, moving statistics), one cond each.
                     (mean, variance) = training.Tensor is { } flag
-                        ? (where(flag, bm, movingMean.value()), where(flag, bv, movingVariance.value()))
+                        ? (cond(flag, () => bm, () => movingMean.value()), cond(flag, () => bv, () => movingVariance.value()))
                         : (bm, bv);
                 }
                 var inputDtype = spec.InputDtype;
@@ -81,8 +82,9 @@ public static partial class tf
             var updates = new List<Tensor>();
             if (training.Value != false)
             {
+                // TF1: momentum = smart_cond(training, momentum, 1.0), so inference leaves the averages unchanged.
                 var m = training.Tensor is { } flag
-                    ? where(flag, constant(momentum, spec.ParamDtype, name: "momentum"), constant(1.0, spec.ParamDtype, name: "no_update"))
+                    ? cond(flag, () => constant(momentum, spec.ParamDtype, name: "Const"), () => constant(1.0, spec.ParamDtype, name: "Const_1"))
                     : constant(momentum, spec.ParamDtype, name: "Const");
                 updates.Add(AssignMovingAverage(movingMean, mean, m));
                 updates.Add(AssignMovingAverage(movingVariance, variance, m));
@@ -99,9 +101,11 @@ public static partial class tf
             (Tensor, Tensor, Tensor) Infer() => nn.fused_batch_norm(inputs, g, b, movingMean.value(), movingVariance.value(), (float)epsilon, format, is_training: false);
             if (training.Tensor is { } flag)
             {
-                var (yt, mt, vt) = Train();
-                var (yi, mi, vi) = Infer();
-                return (where(flag, yt, yi), where(flag, mt, mi), where(flag, vt, vi));
+                // TF1's smart_cond(training, _fused_batch_norm_training, _fused_batch_norm_inference):
+                // only the taken kernel runs.
+                var r = cond(flag, () => { var (y, m, v) = Train(); return new[] { y, m, v }; },
+                    () => { var (y, m, v) = Infer(); return new[] { y, m, v }; });
+                return (r[0], r[1], r[2]);
             }
             return training.IsTrue ? Train() : Infer();
         }

@@ -169,7 +169,7 @@ public static partial class tf
             protected override Tensor Call(Tensor inputs, TrainingFlag training)
             {
                 if (training.Tensor is { } flag)
-                    return where(flag, nn.dropout(inputs, 1.0 - rate, noise_shape, seed), identity(inputs));
+                    return smart_cond(flag, () => nn.dropout(inputs, 1.0 - rate, noise_shape, seed), () => identity(inputs));
                 return training.IsTrue ? nn.dropout(inputs, 1.0 - rate, noise_shape, seed) : identity(inputs);
             }
         }
