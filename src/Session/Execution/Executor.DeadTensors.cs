@@ -25,40 +25,9 @@ internal static partial class Executor
         {
             var step = steps[n];
             if (cancel.IsCancellationRequested) throw control.Cancelled(n == 0 ? null : steps[n - 1].Node.Name, n, steps.Length);
-            if (IsDead(step, slots, dead))
-            {
-                dead[n] = true;
-            }
-            else
-            {
-                ctx.Bind(step.Node, slots, step.InputSlots, step.OutputBase, step.InputTypes, step.OutputTypes);
-                ctx.ForwardableInputs = step.Forwardable;
-                hooks.Before(step);
-                bool computed = false;
-                try
-                {
-                    step.Kernel.Compute(ctx);
-                    computed = true;
-                }
-                catch (GraphEngineException e)
-                {
-                    throw e.WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    throw new InternalException($"Kernel for node '{step.Node.Name}' failed: {e.GetType().Name}: {e.Message}", e)
-                        .WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
-                }
-                finally
-                {
-                    hooks.After(step, slots, n, steps.Length, computed);
-                }
-            }
-            foreach (var s in step.ReleaseAfter)
-            {
-                slots[s].Tensor?.Buffer?.Release();
-                slots[s] = default;
-            }
+            if (IsDead(step, slots, dead)) dead[n] = true;
+            else ComputeStep(step, slots, ctx, n, steps.Length, hooks);
+            ReleaseAfter(step, slots);
         }
     }
 

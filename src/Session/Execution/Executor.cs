@@ -72,34 +72,49 @@ internal static partial class Executor
         {
             var step = steps[n];
             if (cancel.IsCancellationRequested) throw control.Cancelled(n == 0 ? null : steps[n - 1].Node.Name, n, steps.Length);
-            ctx.Bind(step.Node, slots, step.InputSlots, step.OutputBase, step.InputTypes, step.OutputTypes);
-            ctx.ForwardableInputs = step.Forwardable;
-            hooks.Before(step);
-            bool computed = false;
-            try
-            {
-                step.Kernel.Compute(ctx);
-                computed = true;
-            }
-            catch (GraphEngineException e)
-            {
-                throw e.WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A kernel bug must still surface as an engine error naming the node, never as a bare crash.
-                throw new InternalException($"Kernel for node '{step.Node.Name}' failed: {e.GetType().Name}: {e.Message}", e)
-                    .WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
-            }
-            finally
-            {
-                hooks.After(step, slots, n, steps.Length, computed);
-            }
-            foreach (var s in step.ReleaseAfter)
-            {
-                slots[s].Tensor?.Buffer?.Release();
-                slots[s] = default;
-            }
+            ComputeStep(step, slots, ctx, n, steps.Length, hooks);
+            ReleaseAfter(step, slots);
+        }
+    }
+
+    /// <summary>Runs one node's kernel between the hooks, annotating its errors with the node.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void ComputeStep<THooks>(PlanStep step, Entry[] slots, OpKernelContext ctx, int index, int count, THooks hooks)
+        where THooks : IStepHooks
+    {
+        ctx.Bind(step.Node, slots, step.InputSlots, step.OutputBase, step.InputTypes, step.OutputTypes);
+        ctx.ForwardableInputs = step.Forwardable;
+        hooks.Before(step);
+        bool computed = false;
+        try
+        {
+            step.Kernel.Compute(ctx);
+            computed = true;
+        }
+        catch (GraphEngineException e)
+        {
+            throw e.WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A kernel bug must still surface as an engine error naming the node, never as a bare crash.
+            throw new InternalException($"Kernel for node '{step.Node.Name}' failed: {e.GetType().Name}: {e.Message}", e)
+                .WithNode(step.Node.Name, step.Node.Op, step.Node.DefinedAt);
+        }
+        finally
+        {
+            hooks.After(step, slots, index, count, computed);
+        }
+    }
+
+    /// <summary>Returns the buffers whose last reader this step was.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void ReleaseAfter(PlanStep step, Entry[] slots)
+    {
+        foreach (var s in step.ReleaseAfter)
+        {
+            slots[s].Tensor?.Buffer?.Release();
+            slots[s] = default;
         }
     }
 
