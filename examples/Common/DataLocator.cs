@@ -1,7 +1,10 @@
-namespace MnistCnn;
+namespace GraphEngine.Examples;
 
-/// <summary>Finds the bundled data/mnist-10k from the working directory or the program's folder, walking up.</summary>
-public static class DataLocator
+/// <summary>
+/// Finds the bundled data/mnist-10k from the working directory or the program's folder, walking up.
+/// One source file, compiled into each MNIST example (see their .csproj).
+/// </summary>
+internal static class DataLocator
 {
     public static string? Find()
     {

@@ -6,6 +6,7 @@
 using System.Diagnostics;
 using GraphEngine;
 using GraphEngine.Data;
+using GraphEngine.Examples;
 using MnistCnn;
 
 int epochs = 10;

@@ -8,6 +8,7 @@
 using System.Diagnostics;
 using GraphEngine;
 using GraphEngine.Data;
+using GraphEngine.Examples;
 using MnistMlp;
 
 int epochs = 10;
@@ -25,7 +26,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         default: Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --data DIR, --out DIR, --logdir DIR)"); return 2;
     }
 }
-dataDir ??= FindData();
+dataDir ??= DataLocator.Find();
 if (dataDir == null)
 {
     Console.Error.WriteLine("data/mnist-10k not found: run from the repository or pass --data DIR");
@@ -84,14 +85,3 @@ Directory.CreateDirectory(outDir);
 var prefix = saver.save(sess, Path.Combine(outDir, "model.ckpt"), global_step: epochs * stepsPerEpoch);
 Console.WriteLine($"done: {epochs} epochs in {total.Elapsed.TotalSeconds:F1} s, test accuracy {finalAcc:P2} on {mnist.test.num_examples} held-out images; checkpoint {prefix}; summaries in {logDir}");
 return 0;
-
-static string? FindData()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "data", "mnist-10k");
-            if (File.Exists(Path.Combine(candidate, "train-images-idx3-ubyte.gz"))) return candidate;
-        }
-    return null;
-}

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GraphEngine.Data;
+using GraphEngine.TestKit;
 using GraphEngine.Ops.Core;
 using static GraphEngine.Cli.Tests.CliProcess;
 
@@ -12,17 +13,6 @@ namespace GraphEngine.Cli.Tests;
 [TestClass]
 public sealed class MnistExampleTests
 {
-    private static string DataDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "data", "mnist-10k");
-            if (File.Exists(Path.Combine(candidate, "train-images-idx3-ubyte.gz"))) return candidate;
-        }
-        Assert.Fail("data/mnist-10k is part of the repository and must be found above the test's folder");
-        return "";
-    }
-
     [TestMethod]
     public void Inspect_run_and_freeze_work_on_the_mnist_example_checkpoint()
     {
@@ -34,7 +24,7 @@ public sealed class MnistExampleTests
         using (g.as_default())
         {
             var net = MnistMlp.Mlp.Build(seed: 1);
-            var mnist = Mnist.read_data_sets(DataDir(), one_hot: true, validation_size: 0, seed: 1);
+            var mnist = Mnist.read_data_sets(BundledMnist.Dir(), one_hot: true, validation_size: 0, seed: 1);
             var saver = tf.train.Saver();
             using var sess = new Session(g);
             sess.run(tf.global_variables_initializer());

@@ -12,12 +12,7 @@ public sealed class MnistTests
     /// <summary>The repository's data/mnist-10k, else shared/datasets/mnist-10k beside shared/tfdata; Inconclusive when absent.</summary>
     private static string MnistDir()
     {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        {
-            var inRepo = Path.Combine(d.FullName, "data", "mnist-10k");
-            if (File.Exists(Path.Combine(d.FullName, "GraphEngine.sln")) && File.Exists(Path.Combine(inRepo, "train-images-idx3-ubyte.gz")))
-                return inRepo;
-        }
+        if (BundledMnist.RepoDir() is { } inRepo) return inRepo;
         var root = TfData.Root;
         var dir = root == null ? null : Path.GetFullPath(Path.Combine(root, "..", "datasets", "mnist-10k"));
         if (dir == null || !File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz")))

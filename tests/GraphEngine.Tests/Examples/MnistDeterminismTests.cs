@@ -1,4 +1,5 @@
 using GraphEngine.Data;
+using GraphEngine.TestKit;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace GraphEngine.Tests.Examples;
@@ -11,23 +12,12 @@ namespace GraphEngine.Tests.Examples;
 [TestClass]
 public sealed class MnistDeterminismTests
 {
-    private static string DataDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "data", "mnist-10k");
-            if (File.Exists(Path.Combine(candidate, "train-images-idx3-ubyte.gz"))) return candidate;
-        }
-        Assert.Fail("data/mnist-10k is part of the repository and must be found above the test's folder");
-        return "";
-    }
-
     private static (float[] Losses, float[] Weights) TrainMlp(int seed, int steps)
     {
         var g = new GraphEngine.Graph();
         using var _ = g.as_default();
         var net = MnistMlp.Mlp.Build(seed);
-        var mnist = Mnist.read_data_sets(DataDir(), one_hot: true, validation_size: 0, seed: seed);
+        var mnist = Mnist.read_data_sets(BundledMnist.Dir(), one_hot: true, validation_size: 0, seed: seed);
         using var sess = tf.Session(g);
         sess.run(tf.global_variables_initializer());
         var losses = new float[steps];
@@ -57,7 +47,7 @@ public sealed class MnistDeterminismTests
         var g = new GraphEngine.Graph();
         using var _ = g.as_default();
         var net = MnistCnn.LeNet.Build(seed);
-        var mnist = Mnist.read_data_sets(DataDir(), one_hot: true, validation_size: 0, seed: seed);
+        var mnist = Mnist.read_data_sets(BundledMnist.Dir(), one_hot: true, validation_size: 0, seed: seed);
         using var sess = tf.Session(g);
         sess.run(tf.global_variables_initializer());
         var losses = new float[steps];
