@@ -12,9 +12,17 @@ namespace GraphEngine;
 /// </summary>
 internal static class HostFunctionExport
 {
-    public static void EnsureExportable(GraphDef def, string what)
+    public static void EnsureExportable(GraphDef def, string what) =>
+        Ensure(def.Nodes.Where(n => IsHostFunction(n.Op)).Select(n => n.Name).ToList(), what);
+
+    /// <summary>The same check over a live graph, without serializing it first.</summary>
+    public static void EnsureExportable(Graph graph, string what) =>
+        Ensure(graph.get_operations().Where(o => IsHostFunction(o.type)).Select(o => o.name).ToList(), what);
+
+    private static bool IsHostFunction(string opType) => opType == ScriptOps.PyFunc.Name || opType == ScriptOps.PyFuncStateless.Name;
+
+    private static void Ensure(List<string> hosts, string what)
     {
-        var hosts = def.Nodes.Where(n => n.Op == ScriptOps.PyFunc.Name || n.Op == ScriptOps.PyFuncStateless.Name).Select(n => n.Name).ToList();
         if (hosts.Count == 0) return;
         throw new FailedPreconditionException(
             $"Cannot export the graph as {what}: node{(hosts.Count > 1 ? "s" : "")} {string.Join(", ", hosts.Select(h => $"'{h}'"))} " +

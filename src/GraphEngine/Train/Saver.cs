@@ -213,7 +213,7 @@ public sealed class Saver
         if (saveDir.Length > 0 && !Directory.Exists(saveDir))
             throw new NotFoundException($"Parent directory of {prefix} doesn't exist, can't save.");
         // Refused before anything is written, so a failed save leaves no checkpoint without its .meta.
-        if (write_meta_graph) HostFunctionExport.EnsureExportable(_graph.as_graph_def(), $"the meta graph '{prefix}.meta'");
+        if (write_meta_graph) HostFunctionExport.EnsureExportable(_graph, $"the meta graph '{prefix}.meta'");
         var fed = HostTensor.FromStrings([Encoding.UTF8.GetBytes(prefix)], []);
         var result = sess.Runtime.Run([(saver_def.FilenameTensorName, fed)], [saver_def.SaveTensorName], []);
         var written = Encoding.UTF8.GetString(result[0].Strings![0]);
