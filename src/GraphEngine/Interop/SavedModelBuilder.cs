@@ -39,6 +39,8 @@ public sealed class SavedModelBuilder
             throw new FailedPreconditionException(
                 "Graph state including variables and assets has already been saved. Please invoke add_meta_graph() instead.");
         var graph = sess.graph;
+        // The saver and the collections are the session's graph's, whichever graph is the default.
+        using var _ = graph.as_default();
         AddMainOp(graph, main_op);
         saver ??= tf.global_variables().Count > 0 ? tf.train.Saver(save_relative_paths: true) : null;
         if (saver != null)
