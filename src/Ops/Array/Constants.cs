@@ -99,7 +99,9 @@ internal static class ConstantKernels
         var value = ctx.Input(1);
         if (dims.Rank != 1) throw new InvalidArgumentException($"dims must be a vector, got shape {dims.Shape}");
         if (value.Rank != 0) throw new InvalidArgumentException($"value must be a scalar, got shape {value.Shape}");
-        var shape = dims.ToInt64Array();
+        int rank = checked((int)dims.NumElements);
+        Span<long> shape = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        dims.CopyInt64To(shape);
         foreach (var d in shape)
             if (d < 0) throw new InvalidArgumentException($"Dimension {d} must be >= 0");
         var y = ctx.AllocateOutput(0, shape);

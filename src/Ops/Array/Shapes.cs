@@ -126,7 +126,9 @@ internal static class ShapeKernels
         var x = ctx.Input(0);
         var sizes = ctx.Input(1);
         if (sizes.Rank > 1) throw new InvalidArgumentException($"sizes input must be 1-D, not {sizes.Shape}");
-        var dims = sizes.ToInt64Array();
+        int count = checked((int)sizes.NumElements);
+        Span<long> dims = count <= 16 ? stackalloc long[count] : new long[count];
+        sizes.CopyInt64To(dims);
         long product = 1;   // of the positive sizes: zero dims are left out so the others can still be inferred
         int unknown = -1;
         bool hasZero = false;
@@ -163,23 +165,23 @@ internal static class ShapeKernels
 
     /// <summary>
     /// TF's BCast reduction indices: for each input, the output axes (ascending) where its
-    /// 1-padded shape has size 1; identical shapes need no reduction at all.
+    /// 1-padded shape has size 1; identical shapes need no reduction at all. Writes them into
+    /// <paramref name="r0"/> and <paramref name="r1"/> (each at least max(rank) long) and returns
+    /// their counts, or null when the shapes do not broadcast.
     /// </summary>
-    internal static (List<long> R0, List<long> R1)? GradientReduceIndices(long[] s0, long[] s1)
+    internal static (int N0, int N1)? GradientReduceIndices(ReadOnlySpan<long> s0, ReadOnlySpan<long> s1, Span<long> r0, Span<long> r1)
     {
-        var r0 = new List<long>();
-        var r1 = new List<long>();
-        if (s0.AsSpan().SequenceEqual(s1)) return (r0, r1);
-        int rank = System.Math.Max(s0.Length, s1.Length);
+        if (s0.SequenceEqual(s1)) return (0, 0);
+        int rank = System.Math.Max(s0.Length, s1.Length), n0 = 0, n1 = 0;
         for (int i = 0; i < rank; i++)
         {
             long d0 = i < rank - s0.Length ? 1 : s0[i - (rank - s0.Length)];
             long d1 = i < rank - s1.Length ? 1 : s1[i - (rank - s1.Length)];
             if (d0 != 1 && d1 != 1 && d0 != d1) return null;
-            if (d0 == 1) r0.Add(i);
-            if (d1 == 1) r1.Add(i);
+            if (d0 == 1) r0[n0++] = i;
+            if (d1 == 1) r1[n1++] = i;
         }
-        return (r0, r1);
+        return (n0, n1);
     }
 
     private static void ComputeBroadcastGradientArgs<T>(OpKernelContext ctx) where T : unmanaged, System.Numerics.INumber<T>
@@ -188,17 +190,23 @@ internal static class ShapeKernels
         var b = ctx.Input(1);
         if (a.Rank != 1) throw new InvalidArgumentException($"In[0] must be a vector.{a.Shape}");
         if (b.Rank != 1) throw new InvalidArgumentException($"In[1] must be a vector.{b.Shape}");
-        var s0 = a.ToInt64Array();
-        var s1 = b.ToInt64Array();
-        var r = GradientReduceIndices(s0, s1)
-            ?? throw new InvalidArgumentException($"Incompatible shapes: [{string.Join(",", s0)}] vs. [{string.Join(",", s1)}]");
-        Output(0, r.R0);
-        Output(1, r.R1);
+        int rank0 = checked((int)a.NumElements), rank1 = checked((int)b.NumElements), rank = System.Math.Max(rank0, rank1);
+        // Shapes have a few dims: read them and build the index lists on the stack.
+        Span<long> s0 = rank <= 16 ? stackalloc long[rank0] : new long[rank0];
+        Span<long> s1 = rank <= 16 ? stackalloc long[rank1] : new long[rank1];
+        Span<long> r0 = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> r1 = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        a.CopyInt64To(s0);
+        b.CopyInt64To(s1);
+        var (n0, n1) = GradientReduceIndices(s0, s1, r0, r1)
+            ?? throw new InvalidArgumentException($"Incompatible shapes: [{string.Join(",", s0.ToArray())}] vs. [{string.Join(",", s1.ToArray())}]");
+        Output(ctx, 0, r0[..n0]);
+        Output(ctx, 1, r1[..n1]);
 
-        void Output(int i, List<long> values)
+        static void Output(OpKernelContext ctx, int i, ReadOnlySpan<long> values)
         {
-            var o = ctx.AllocateOutput(i, [values.Count]).AsSpan<T>();
-            for (int j = 0; j < values.Count; j++) o[j] = T.CreateTruncating(values[j]);
+            var o = ctx.AllocateOutput(i, [values.Length]).AsSpan<T>();
+            for (int j = 0; j < values.Length; j++) o[j] = T.CreateTruncating(values[j]);
         }
     }
 }

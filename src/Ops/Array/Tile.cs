@@ -61,17 +61,22 @@ internal static class TileKernels
         var mt = ctx.Input(1);
         if (mt.Rank != 1)
             throw new InvalidArgumentException($"Expected multiples argument to be a vector of length {x.Rank} but got length {(mt.Rank == 0 ? 1 : mt.Dims[0])}");
-        var m = mt.ToInt64Array();
-        if (m.Length != x.Rank)
-            throw new InvalidArgumentException($"Expected multiples argument to be a vector of length {x.Rank} but got length {m.Length}");
+        if (mt.NumElements != x.Rank)
+            throw new InvalidArgumentException($"Expected multiples argument to be a vector of length {x.Rank} but got length {mt.NumElements}");
         int rank = x.Rank;
-        var outDims = new long[rank];
-        var wide = new long[2 * rank];
-        var stridesIn = Strided.RowMajorStrides(x.Dims);
-        var strides = new long[2 * rank];
+        // Shapes are a few dims: everything lives on the stack (a large rank is still correct, just heap-backed).
+        Span<long> m = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> outDims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> wide = rank <= 8 ? stackalloc long[2 * rank] : new long[2 * rank];
+        Span<long> strides = rank <= 8 ? stackalloc long[2 * rank] : new long[2 * rank];
+        Span<long> stridesIn = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        mt.CopyInt64To(m);
+        Strided.RowMajorStrides(x.Dims, stridesIn);
+        bool allOnes = true;
         for (int i = 0; i < rank; i++)
         {
             if (m[i] < 0) throw new InvalidArgumentException($"Expected multiples[{i}] >= 0, but got {m[i]}");
+            if (m[i] != 1) allOnes = false;
             outDims[i] = x.Dims[i] * m[i];
             wide[2 * i] = m[i];
             wide[2 * i + 1] = x.Dims[i];
@@ -79,7 +84,7 @@ internal static class TileKernels
             strides[2 * i + 1] = stridesIn[i];
         }
         // All multiples 1: the output is the input (TF forwards it too).
-        if (m.All(v => v == 1))
+        if (allOnes)
         {
             ctx.SetOutput(0, x);
             return;

@@ -27,6 +27,24 @@ public static unsafe class Broadcast
         return true;
     }
 
+    /// <summary>
+    /// <see cref="TryShape(ReadOnlySpan{long}, ReadOnlySpan{long}, out long[])"/> into <paramref name="z"/>,
+    /// which must hold max(rank x, rank y) dims; allocates nothing.
+    /// </summary>
+    public static bool TryShape(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<long> z)
+    {
+        int rank = System.Math.Max(x.Length, y.Length);
+        for (int i = 0; i < rank; i++)
+        {
+            int xi = i - (rank - x.Length), yi = i - (rank - y.Length);
+            long dx = xi >= 0 ? x[xi] : 1, dy = yi >= 0 ? y[yi] : 1;
+            if (dx == dy || dy == 1) z[i] = dx;
+            else if (dx == 1) z[i] = dy;
+            else return false;
+        }
+        return true;
+    }
+
     private static long Count(ReadOnlySpan<long> dims)
     {
         long n = 1;

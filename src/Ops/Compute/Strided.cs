@@ -11,6 +11,17 @@ namespace GraphEngine.Ops.Compute;
 public static class Strided
 {
     /// <summary>Row-major strides (in elements) of a shape.</summary>
+    /// <summary><see cref="RowMajorStrides(ReadOnlySpan{long})"/> into <paramref name="strides"/> (one per dim), allocating nothing.</summary>
+    public static void RowMajorStrides(ReadOnlySpan<long> dims, Span<long> strides)
+    {
+        long acc = 1;
+        for (int i = dims.Length - 1; i >= 0; i--)
+        {
+            strides[i] = acc;
+            acc *= dims[i];
+        }
+    }
+
     public static long[] RowMajorStrides(ReadOnlySpan<long> dims)
     {
         var s = new long[dims.Length];

@@ -9,13 +9,17 @@ namespace GraphEngine.Ops.Core;
 /// </summary>
 public sealed class HostTensor
 {
+    // Grow-only: a reused tensor object keeps its array when re-shaped to a lower rank (a pooled buffer
+    // serves scalars and vectors in turn), so only the first _rank entries are the dims.
     private long[] _dims;
+    private int _rank;
     private TensorShape? _shape;
 
     private HostTensor(DType dtype, long[] dims, long numElements, TensorBuffer? buffer, byte[][]? strings, object?[]? objects = null)
     {
         DType = dtype;
         _dims = dims;
+        _rank = dims.Length;
         NumElements = numElements;
         Buffer = buffer;
         Strings = strings;
@@ -25,13 +29,13 @@ public sealed class HostTensor
     public DType DType { get; private set; }
 
     /// <summary>The dimensions; empty for a scalar.</summary>
-    public ReadOnlySpan<long> Dims => _dims;
+    public ReadOnlySpan<long> Dims => new(_dims, 0, _rank);
 
-    public int Rank => _dims.Length;
+    public int Rank => _rank;
 
     public long NumElements { get; private set; }
 
-    public TensorShape Shape => _shape ??= new TensorShape(_dims);
+    public TensorShape Shape => _shape ??= new TensorShape(Dims.ToArray());
 
     /// <summary>The element buffer; null for string tensors.</summary>
     public TensorBuffer? Buffer { get; }
@@ -111,8 +115,7 @@ public sealed class HostTensor
             // Nobody holds the buffer, so nobody may use its tensor object either: re-shape it in place.
             reused.DType = dtype;
             reused.NumElements = n;
-            if (reused._dims.Length == dims.Length) dims.CopyTo(reused._dims);
-            else reused._dims = dims.ToArray();
+            reused.SetDims(dims);
             reused._shape = null;
             return reused;
         }
@@ -205,6 +208,26 @@ public sealed class HostTensor
         };
     }
 
+    /// <summary>
+    /// <see cref="ToInt64Array"/> into <paramref name="destination"/> (NumElements long) instead of a new
+    /// array, so kernels can read small shape and axis tensors onto the stack.
+    /// </summary>
+    public void CopyInt64To(Span<long> destination)
+    {
+        switch (DType)
+        {
+            case DType.Int32:
+                var ints = AsSpan<int>();
+                for (int i = 0; i < ints.Length; i++) destination[i] = ints[i];
+                break;
+            case DType.Int64:
+                AsSpan<long>().CopyTo(destination);
+                break;
+            default:
+                throw new InvalidArgumentException($"Expected an int32 or int64 tensor, got {DType.Name()}.");
+        }
+    }
+
     private static long[] Widen(ReadOnlySpan<int> values)
     {
         var result = new long[values.Length];
@@ -217,9 +240,9 @@ public sealed class HostTensor
     /// <summary>A deep copy with its own pooled buffer.</summary>
     public HostTensor Clone()
     {
-        if (Strings != null) return new HostTensor(DType, (long[])_dims.Clone(), NumElements, null, (byte[][])Strings.Clone());
-        if (Objects != null) return new HostTensor(DType, (long[])_dims.Clone(), NumElements, null, null, (object?[])Objects.Clone());
-        var copy = Allocate(DType, _dims);
+        if (Strings != null) return new HostTensor(DType, Dims.ToArray(), NumElements, null, (byte[][])Strings.Clone());
+        if (Objects != null) return new HostTensor(DType, Dims.ToArray(), NumElements, null, null, (object?[])Objects.Clone());
+        var copy = Allocate(DType, Dims);
         Buffer!.Bytes.CopyTo(copy.Buffer!.Bytes);
         return copy;
     }
@@ -236,7 +259,7 @@ public sealed class HostTensor
             {
                 spare.DType = DType;
                 spare.NumElements = n;
-                dims.CopyTo(spare._dims);
+                spare.SetDims(dims);
                 spare._shape = null;
                 return spare;
             }
@@ -247,7 +270,18 @@ public sealed class HostTensor
         return new HostTensor(DType, dims.ToArray(), n, Buffer, Strings, Objects);
     }
 
-    public bool SameShape(HostTensor other) => _dims.AsSpan().SequenceEqual(other._dims);
+    public bool SameShape(HostTensor other) => Dims.SequenceEqual(other.Dims);
+
+    /// <summary>Whether re-shaping this object to <paramref name="rank"/> dims needs no new dims array.</summary>
+    internal bool FitsRank(int rank) => _dims.Length >= rank;
+
+    /// <summary>Re-shapes a reused tensor object, keeping its dims array when it is long enough.</summary>
+    private void SetDims(ReadOnlySpan<long> dims)
+    {
+        if (_dims.Length < dims.Length) _dims = dims.ToArray();
+        else dims.CopyTo(_dims);
+        _rank = dims.Length;
+    }
 
     public override string ToString() => $"HostTensor({DType.Name()}, {Shape})";
 

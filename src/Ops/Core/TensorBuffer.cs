@@ -64,7 +64,7 @@ public sealed unsafe class TensorBuffer
             for (int i = _viewsInUse; i < _views.Count; i++)
             {
                 var v = _views[i];
-                if (v.Rank != rank) continue;
+                if (!v.FitsRank(rank)) continue;
                 (_views[i], _views[_viewsInUse]) = (_views[_viewsInUse], v);
                 _viewsInUse++;
                 return v;

@@ -75,7 +75,9 @@ internal sealed class BinaryKernel<T, TOp> : IOpKernel where T : unmanaged where
             z = ForwardEither(ctx, x, y, x.Dims);
         else
         {
-            if (!Broadcast.TryShape(x.Dims, y.Dims, out var dims))
+            int rank = System.Math.Max(x.Rank, y.Rank);
+            Span<long> dims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+            if (!Broadcast.TryShape(x.Dims, y.Dims, dims))
                 throw new InvalidArgumentException($"Incompatible shapes: {x.Shape} vs. {y.Shape}");
             z = ForwardEither(ctx, x, y, dims);
         }

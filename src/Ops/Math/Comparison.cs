@@ -67,9 +67,10 @@ internal sealed class CompareKernel<T, TOp>(bool incompatibleShapeError = true, 
     {
         var x = ctx.Input(0);
         var y = ctx.Input(1);
-        long[] dims;
-        if (x.SameShape(y)) dims = x.Dims.ToArray();
-        else if (!GraphEngine.Ops.Compute.Broadcast.TryShape(x.Dims, y.Dims, out dims))
+        int rank = System.Math.Max(x.Rank, y.Rank);
+        Span<long> dims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        if (x.SameShape(y)) x.Dims.CopyTo(dims);
+        else if (!GraphEngine.Ops.Compute.Broadcast.TryShape(x.Dims, y.Dims, dims))
         {
             if (incompatibleShapeError) throw new InvalidArgumentException($"Incompatible shapes: {x.Shape} vs. {y.Shape}");
             // TF's answer for shapes that cannot be compared elementwise: one scalar, "not equal".

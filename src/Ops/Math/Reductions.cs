@@ -38,8 +38,10 @@ internal sealed class ReductionKernel<T>(bool keepDims, bool mean) : IOpKernel w
     {
         var x = ctx.Input(0);
         Span<bool> reduce = stackalloc bool[x.Rank];
-        if (ReductionAxes.Prepare(ctx, keepDims, reduce) is not { } outDims) return;
-        var y = ctx.AllocateOutput(0, outDims);
+        Span<long> outDims = x.Rank <= 16 ? stackalloc long[x.Rank] : new long[x.Rank];
+        int outRank = ReductionAxes.Prepare(ctx, keepDims, reduce, outDims);
+        if (outRank < 0) return;
+        var y = ctx.AllocateOutput(0, outDims[..outRank]);
         if (mean) Reduce.Mean(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
         else Reduce.Sum(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
     }
@@ -67,10 +69,11 @@ internal static class ReductionKernels
 internal static class ReductionAxes
 {
     /// <summary>
-    /// Marks the reduced axes of input 0 (axes from input 1) in <paramref name="reduce"/> and returns the
-    /// output dims, or null after forwarding the input when there is nothing to reduce (as TF does).
+    /// Marks the reduced axes of input 0 (axes from input 1) in <paramref name="reduce"/>, writes the
+    /// output dims into <paramref name="outDims"/> (input rank long) and returns the output rank, or -1
+    /// after forwarding the input when there is nothing to reduce (as TF does).
     /// </summary>
-    public static long[]? Prepare(OpKernelContext ctx, bool keepDims, Span<bool> reduce)
+    public static int Prepare(OpKernelContext ctx, bool keepDims, Span<bool> reduce, Span<long> outDims)
     {
         var x = ctx.Input(0);
         var axesTensor = ctx.Input(1);
@@ -90,7 +93,7 @@ internal static class ReductionAxes
         int outRank = 0;
         for (int i = 0; i < rank; i++)
             if (!reduce[i] || keepDims) outRank++;
-        var outDims = new long[outRank];
+        outDims = outDims[..outRank];
         for (int i = 0, o = 0; i < rank; i++)
         {
             if (!reduce[i]) outDims[o++] = x.Dims[i];
@@ -99,8 +102,8 @@ internal static class ReductionAxes
         if (!reduce.Contains(true))
         {
             ctx.SetOutput(0, x.Dims.SequenceEqual(outDims) ? x : x.Reshaped(outDims));
-            return null;
+            return -1;
         }
-        return outDims;
+        return outRank;
     }
 }

@@ -90,8 +90,10 @@ internal sealed class GenericReductionKernel<T, TOp>(bool keepDims) : IOpKernel 
     {
         var x = ctx.Input(0);
         Span<bool> reduce = stackalloc bool[x.Rank];
-        if (ReductionAxes.Prepare(ctx, keepDims, reduce) is not { } outDims) return;
-        var y = ctx.AllocateOutput(0, outDims);
+        Span<long> outDims = x.Rank <= 16 ? stackalloc long[x.Rank] : new long[x.Rank];
+        int outRank = ReductionAxes.Prepare(ctx, keepDims, reduce, outDims);
+        if (outRank < 0) return;
+        var y = ctx.AllocateOutput(0, outDims[..outRank]);
         ReduceGeneric.Run<T, TOp>(x.AsReadOnlySpan<T>(), x.Dims, reduce, y.AsSpan<T>());
     }
 }
