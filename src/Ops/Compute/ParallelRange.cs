@@ -68,11 +68,20 @@ public static class ParallelRange
             int generation = (int)(Volatile.Read(ref _state) >> 32) + 1;
             // Publishing the new generation (after the fields above) opens its parts to claims.
             Volatile.Write(ref _state, (long)generation << 32);
-            if (_tickets.Length < parts - 1) System.Array.Resize(ref _tickets, parts - 1);
-            for (int i = 0; i < parts - 1; i++)
+            // A ticket still queued from an earlier call is left to expire: an idle one is queued instead,
+            // and only when none is idle is one added, so the set stops growing once the pool keeps up.
+            int queued = 0;
+            for (int i = 0; i < _tickets.Length && queued < parts - 1; i++)
+                if (!_tickets[i].IsQueued)
+                {
+                    _tickets[i].Queue(generation);
+                    queued++;
+                }
+            for (; queued < parts - 1; queued++)
             {
-                // A ticket still queued from an earlier call is left to expire; only then is a new one made.
-                var ticket = _tickets[i] is { IsQueued: false } idle ? idle : _tickets[i] = new Ticket(this);
+                var ticket = new Ticket(this);
+                System.Array.Resize(ref _tickets, _tickets.Length + 1);
+                _tickets[^1] = ticket;
                 ticket.Queue(generation);
             }
             RunParts(generation);
