@@ -53,12 +53,13 @@ public sealed partial class Session : IDisposable
 
     // ---- single fetches ----
 
-    public NDArray run(Tensor fetch, params (Tensor, object)[] feeds) => RunOne(fetch, Feeds(feeds));
+    // Feeds are ReadOnlySpan params, so `sess.run(y, (x, value))` allocates no array for them.
+    public NDArray run(Tensor fetch, params ReadOnlySpan<(Tensor, object)> feeds) => RunOne(fetch, Feeds(feeds));
     public NDArray run(Tensor fetch, FeedDict feed_dict) => RunOne(fetch, Feeds(feed_dict));
-    public NDArray run(Variable fetch, params (Tensor, object)[] feeds) => RunOne(fetch.AsRefTensor, Feeds(feeds));
+    public NDArray run(Variable fetch, params ReadOnlySpan<(Tensor, object)> feeds) => RunOne(fetch.AsRefTensor, Feeds(feeds));
     public NDArray run(Variable fetch, FeedDict feed_dict) => RunOne(fetch.AsRefTensor, Feeds(feed_dict));
-    public void run(Operation fetch, params (Tensor, object)[] feeds) => Execute([fetch], Feeds(feeds));
-    public void run(Operation fetch, FeedDict feed_dict) => Execute([fetch], Feeds(feed_dict));
+    public void run(Operation fetch, params ReadOnlySpan<(Tensor, object)> feeds) => Execute([fetch], Feeds(feeds), []);
+    public void run(Operation fetch, FeedDict feed_dict) => Execute([fetch], Feeds(feed_dict), []);
 
     /// <summary>By name: "y:0" fetches a tensor; a bare op name runs the operation and returns null (as TF returns None).</summary>
     public NDArray? run(string fetch, params (string, object)[] feeds) =>
@@ -68,23 +69,23 @@ public sealed partial class Session : IDisposable
 
     // ---- lists ----
 
-    public NDArray[] run(Tensor[] fetches, params (Tensor, object)[] feeds) => Execute(fetches, Feeds(feeds))!;
+    public NDArray[] run(Tensor[] fetches, params ReadOnlySpan<(Tensor, object)> feeds) => Execute(fetches, Feeds(feeds))!;
     public NDArray[] run(Tensor[] fetches, FeedDict feed_dict) => Execute(fetches, Feeds(feed_dict))!;
 
     /// <summary>Mixed tensors and operations; operations give null.</summary>
-    public NDArray?[] run(ITensorOrOperation[] fetches, params (Tensor, object)[] feeds) => Execute(fetches, Feeds(feeds));
+    public NDArray?[] run(ITensorOrOperation[] fetches, params ReadOnlySpan<(Tensor, object)> feeds) => Execute(fetches, Feeds(feeds));
     public NDArray?[] run(ITensorOrOperation[] fetches, FeedDict feed_dict) => Execute(fetches, Feeds(feed_dict));
 
     public NDArray?[] run(IEnumerable<ITensorOrOperation> fetches, FeedDict? feed_dict = null) =>
-        Execute(fetches.ToArray(), Feeds(feed_dict ?? new FeedDict()));
+        Execute(fetches.ToArray(), Feeds(feed_dict));
 
     // ---- tuples: come back as tuples ----
 
-    public (NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation) f, params (Tensor, object)[] feeds) => Two(Execute([f.Item1, f.Item2], Feeds(feeds)));
+    public (NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation) f, params ReadOnlySpan<(Tensor, object)> feeds) => Two(Execute([f.Item1, f.Item2], Feeds(feeds)));
     public (NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation) f, FeedDict feed_dict) => Two(Execute([f.Item1, f.Item2], Feeds(feed_dict)));
-    public (NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, params (Tensor, object)[] feeds) => Three(Execute([f.Item1, f.Item2, f.Item3], Feeds(feeds)));
+    public (NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, params ReadOnlySpan<(Tensor, object)> feeds) => Three(Execute([f.Item1, f.Item2, f.Item3], Feeds(feeds)));
     public (NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, FeedDict feed_dict) => Three(Execute([f.Item1, f.Item2, f.Item3], Feeds(feed_dict)));
-    public (NDArray, NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, params (Tensor, object)[] feeds) => Four(Execute([f.Item1, f.Item2, f.Item3, f.Item4], Feeds(feeds)));
+    public (NDArray, NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, params ReadOnlySpan<(Tensor, object)> feeds) => Four(Execute([f.Item1, f.Item2, f.Item3, f.Item4], Feeds(feeds)));
     public (NDArray, NDArray, NDArray, NDArray) run((ITensorOrOperation, ITensorOrOperation, ITensorOrOperation, ITensorOrOperation) f, FeedDict feed_dict) => Four(Execute([f.Item1, f.Item2, f.Item3, f.Item4], Feeds(feed_dict)));
 
     private static (NDArray, NDArray) Two(NDArray?[] r) => (r[0]!, r[1]!);
@@ -96,7 +97,7 @@ public sealed partial class Session : IDisposable
     public Dictionary<string, NDArray?> run(IReadOnlyDictionary<string, ITensorOrOperation> fetches, FeedDict? feed_dict = null)
     {
         var keys = fetches.Keys.ToArray();
-        var values = Execute(keys.Select(k => fetches[k]).ToArray(), Feeds(feed_dict ?? new FeedDict()));
+        var values = Execute(keys.Select(k => fetches[k]).ToArray(), Feeds(feed_dict));
         return keys.Select((k, i) => (k, values[i])).ToDictionary(p => p.k, p => p.Item2);
     }
 
@@ -108,35 +109,73 @@ public sealed partial class Session : IDisposable
     /// <summary>Fetches a DT_STRING tensor (NumSharp has no string arrays): the elements, row-major, as byte strings.</summary>
     public byte[][] run_strings(Tensor fetch, FeedDict? feed_dict = null)
     {
-        var t = RunTensors([fetch], Feeds(feed_dict ?? new FeedDict()))[0]!;
+        var t = RunTensors([fetch], Feeds(feed_dict))[0]!;
         return t.Strings ?? throw new InvalidArgumentException($"Tensor '{fetch.name}' is {t.DType.Name()}, not string.");
     }
 
     // ---- core ----
 
-    private NDArray RunOne(Tensor fetch, List<(Tensor, HostTensor)> feeds) => Execute([fetch], feeds)[0]!;
+    private NDArray RunOne(Tensor fetch, FeedList feeds, RunOptions? options = null, RunMetadata? runMetadata = null)
+    {
+        NDArray? result = null;
+        Execute([fetch], feeds, new Span<NDArray?>(ref result), options, runMetadata);
+        return result!;
+    }
 
-    private NDArray?[] Execute(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds,
+    private NDArray?[] Execute(ReadOnlySpan<ITensorOrOperation> fetches, FeedList feeds,
         RunOptions? options = null, RunMetadata? runMetadata = null)
     {
-        var tensors = RunTensors(fetches, feeds, options, runMetadata);
-        var result = new NDArray?[tensors.Length];
-        for (int i = 0; i < tensors.Length; i++)
-        {
-            if (tensors[i] is not { } t) continue;
-            result[i] = NDArrayConversion.ToNDArray(t);
-            t.Buffer?.Release();
-        }
+        var result = new NDArray?[fetches.Length];
+        Execute(fetches, feeds, result, options, runMetadata);
         return result;
     }
 
-    private HostTensor?[] RunTensors(ITensorOrOperation[] fetches, List<(Tensor, HostTensor)> feeds,
+    /// <summary>Runs the step and converts each fetched tensor into <paramref name="results"/> (operations leave null there).</summary>
+    private void Execute(ReadOnlySpan<ITensorOrOperation> fetches, FeedList feeds, Span<NDArray?> results,
         RunOptions? options = null, RunMetadata? runMetadata = null)
     {
+        try
+        {
+            var tensors = RunCore(fetches, feeds, options, runMetadata);
+            for (int i = 0; i < tensors.Length; i++)
+            {
+                if (tensors[i] is not { } t) continue;
+                results[i] = NDArrayConversion.ToNDArray(t);
+                t.Buffer?.Release();
+            }
+        }
+        finally
+        {
+            feeds.Return();
+        }
+    }
+
+    /// <summary>The fetched tensors themselves, one hold each for the caller (string fetches, summaries).</summary>
+    private HostTensor?[] RunTensors(ReadOnlySpan<ITensorOrOperation> fetches, FeedList feeds,
+        RunOptions? options = null, RunMetadata? runMetadata = null)
+    {
+        try
+        {
+            return RunCore(fetches, feeds, options, runMetadata).ToArray();
+        }
+        finally
+        {
+            feeds.Return();
+        }
+    }
+
+    /// <summary>
+    /// Runs one step; the fetched tensors (null for operations) come back in the feed list's scratch,
+    /// valid until it is returned. Everything per run lives in that scratch, so a steady-state run of
+    /// the same fetches allocates nothing here.
+    /// </summary>
+    private ReadOnlySpan<HostTensor?> RunCore(ReadOnlySpan<ITensorOrOperation> fetches, FeedList feeds,
+        RunOptions? options, RunMetadata? runMetadata)
+    {
         if (_closed) throw new FailedPreconditionException("Attempted to use a closed Session.");
-        var fetchNames = new List<string>();
-        var targets = new List<string>();
-        var positions = new int[fetches.Length];
+        var fetchNames = feeds.FetchNames;
+        var targets = feeds.Targets;
+        var positions = feeds.Positions(fetches.Length);
         for (int i = 0; i < fetches.Length; i++)
         {
             switch (fetches[i])
@@ -159,19 +198,21 @@ public sealed partial class Session : IDisposable
                     throw new InvalidArgumentException($"Fetch argument of type {fetches[i].GetType().Name} is not a Tensor or Operation.");
             }
         }
-        var named = feeds.Select(f => (f.Item1.name, f.Item2)).ToList();
-        HostTensor[] values;
+        var named = feeds.Named;
+        foreach (var (tensor, host) in feeds) named.Add((tensor.name, host));
+        var values = feeds.Values(fetchNames.Count);
         try
         {
-            values = _runtime.Run(named, fetchNames, targets, options, runMetadata);
+            _runtime.Run(named, fetchNames, targets, options, runMetadata, values);
         }
         finally
         {
             // The feeds converted for this run go back to the buffer pool (a fetched feed keeps the run's own hold).
-            if (feeds is FeedList { Converted: { } converted })
-                foreach (var buffer in converted) buffer.Release();
+            feeds.ReleaseConverted();
         }
-        return positions.Select(p => p < 0 ? null : values[p]).ToArray();
+        var outputs = feeds.Outputs(fetches.Length);
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = positions[i] < 0 ? null : values[positions[i]];
+        return outputs;
     }
 
     /// <summary>
@@ -198,46 +239,146 @@ public sealed partial class Session : IDisposable
         if (g != graph) throw new InvalidArgumentException($"Tensor or Operation '{name}' is not an element of this session's graph.");
     }
 
-    private List<(Tensor, HostTensor)> Feeds(IEnumerable<(Tensor, object)> feeds) => Feeds(feeds.Select(f => ((object)f.Item1, f.Item2)));
-
-    private List<(Tensor, HostTensor)> Feeds(IEnumerable<KeyValuePair<object, object>> feeds) => Feeds(feeds.Select(kv => (kv.Key, kv.Value)));
-
-    /// <summary>Feeds of one run, with the buffers this session converted them into and holds until the run ends.</summary>
-    private sealed class FeedList : List<(Tensor, HostTensor)>
+    private FeedList Feeds(ReadOnlySpan<(Tensor, object)> feeds)
     {
-        public List<TensorBuffer>? Converted;
-    }
-
-    private List<(Tensor, HostTensor)> Feeds(IEnumerable<(object Key, object Value)> feeds)
-    {
-        var list = new FeedList();
-        foreach (var (key, value) in feeds)
+        var list = FeedList.Rent();
+        try
         {
-            var tensor = key switch
-            {
-                Tensor t => t,
-                Variable v => v.AsRefTensor,
-                string s => graph.get_tensor_by_name(s.Contains(':') ? s : s + ":0"),
-                _ => throw new InvalidArgumentException($"Cannot interpret feed_dict key of type {key?.GetType().Name ?? "null"} as Tensor."),
-            };
-            CheckGraph(tensor.graph, tensor.name);
-            if (InsideLoop(tensor.op))
-                throw new InvalidArgumentException(
-                    $"Tensor Tensor(\"{tensor.name}\", shape={WhileShapes.Python(tensor.shape)}, dtype={tensor.dtype.PythonName()}) may not be fed. "
-                    + "(It is built inside a while loop, where it has one value per iteration; feed the loop's inputs instead.)");
-            var host = NDArrayConversion.ToHostTensor(value, tensor.dtype.BaseType(), $"Tensor '{tensor.name}'");
-            // A tensor made here is held here, so the run's release does not keep it from the pool; a caller's own
-            // HostTensor is left unheld (the executor then never pools it).
-            if (!ReferenceEquals(host, value) && host.Buffer is { IsPooled: true } converted)
-            {
-                converted.Retain();
-                (list.Converted ??= []).Add(converted);
-            }
-            if (!tensor.shape.IsCompatibleWith(host.Shape))
-                throw new InvalidArgumentException($"Cannot feed value of shape {host.Shape} for Tensor '{tensor.name}', which has shape {tensor.shape}");
-            list.Add((tensor, host));
+            foreach (var (tensor, value) in feeds) AddFeed(list, tensor, value);
+        }
+        catch
+        {
+            list.Return();
+            throw;
         }
         return list;
+    }
+
+    private FeedList Feeds(FeedDict? feeds)
+    {
+        var list = FeedList.Rent();
+        if (feeds == null) return list;
+        try
+        {
+            foreach (var (key, value) in feeds) AddFeed(list, FeedKey(key), value);
+        }
+        catch
+        {
+            list.Return();
+            throw;
+        }
+        return list;
+    }
+
+    private FeedList Feeds(IEnumerable<(object Key, object Value)> feeds)
+    {
+        var list = FeedList.Rent();
+        try
+        {
+            foreach (var (key, value) in feeds) AddFeed(list, FeedKey(key), value);
+        }
+        catch
+        {
+            list.Return();
+            throw;
+        }
+        return list;
+    }
+
+    private Tensor FeedKey(object key) => key switch
+    {
+        Tensor t => t,
+        Variable v => v.AsRefTensor,
+        string s => graph.get_tensor_by_name(s.Contains(':') ? s : s + ":0"),
+        _ => throw new InvalidArgumentException($"Cannot interpret feed_dict key of type {key?.GetType().Name ?? "null"} as Tensor."),
+    };
+
+    /// <summary>
+    /// Feeds of one run, with the buffers this session converted them into and holds until the run
+    /// ends, and the run's other per-run lists. One is kept per thread and reused run after run (a
+    /// run inside a run, e.g. from a py_func, finds none kept and makes its own).
+    /// </summary>
+    private sealed class FeedList : List<(Tensor, HostTensor)>
+    {
+        [ThreadStatic] private static FeedList? _kept;
+
+        public List<TensorBuffer>? Converted;
+        public readonly List<(string, HostTensor)> Named = [];
+        public readonly List<string> FetchNames = [];
+        public readonly List<string> Targets = [];
+        private int[] _positions = [];
+        private HostTensor[] _values = [];
+        private HostTensor?[] _outputs = [];
+
+        public static FeedList Rent()
+        {
+            var list = _kept ?? new FeedList();
+            _kept = null;
+            return list;
+        }
+
+        public Span<int> Positions(int n) => Scratch(ref _positions, n);
+
+        public Span<HostTensor> Values(int n) => Scratch(ref _values, n);
+
+        public Span<HostTensor?> Outputs(int n) => Scratch(ref _outputs, n);
+
+        private static Span<T> Scratch<T>(ref T[] array, int n)
+        {
+            if (array.Length < n) array = new T[n];
+            return array.AsSpan(0, n);
+        }
+
+        public void ReleaseConverted()
+        {
+            if (Converted == null) return;
+            foreach (var buffer in Converted) buffer.Release();
+            Converted.Clear();
+        }
+
+        /// <summary>Ends the run: releases what it still holds, forgets its tensors, and keeps the list for the thread's next run.</summary>
+        public void Return()
+        {
+            ReleaseConverted();
+            Clear();
+            Named.Clear();
+            FetchNames.Clear();
+            Targets.Clear();
+            System.Array.Clear(_values);
+            System.Array.Clear(_outputs);
+            _kept = this;
+        }
+    }
+
+    private void AddFeed(FeedList list, Tensor tensor, object value)
+    {
+        CheckGraph(tensor.graph, tensor.name);
+        if (InsideLoop(tensor.op))
+            throw new InvalidArgumentException(
+                $"Tensor Tensor(\"{tensor.name}\", shape={WhileShapes.Python(tensor.shape)}, dtype={tensor.dtype.PythonName()}) may not be fed. "
+                + "(It is built inside a while loop, where it has one value per iteration; feed the loop's inputs instead.)");
+        // Steady state feeds the same NDArray run after run: its wrapping from the last run is reused.
+        if (value is NDArray nd && NDArrayConversion.CachedWrap(nd) is { } wrapped && wrapped.DType == tensor.dtype.BaseType())
+        {
+            CheckFeed(list, tensor, wrapped);
+            return;
+        }
+        var host = NDArrayConversion.ToHostTensor(value, tensor.dtype.BaseType(), $"Tensor '{tensor.name}'");
+        // A tensor made here is held here, so the run's release does not keep it from the pool; a caller's own
+        // HostTensor is left unheld (the executor then never pools it).
+        if (!ReferenceEquals(host, value) && host.Buffer is { IsPooled: true } converted)
+        {
+            converted.Retain();
+            (list.Converted ??= []).Add(converted);
+        }
+        CheckFeed(list, tensor, host);
+    }
+
+    private static void CheckFeed(FeedList list, Tensor tensor, HostTensor host)
+    {
+        if (!tensor.shape.IsCompatibleWith(host.Shape))
+            throw new InvalidArgumentException($"Cannot feed value of shape {host.Shape} for Tensor '{tensor.name}', which has shape {tensor.shape}");
+        list.Add((tensor, host));
     }
 
     public void close() => Dispose();

@@ -68,14 +68,27 @@ public sealed class DirectSession : IDisposable
     public HostTensor[] Run(IReadOnlyList<(string Name, HostTensor Value)> feeds, IReadOnlyList<string> fetches,
         IReadOnlyList<string> targets, RunOptions? options, RunMetadata? metadata, CancellationToken cancel = default)
     {
+        var results = fetches.Count == 0 ? [] : new HostTensor[fetches.Count];
+        Run(feeds, fetches, targets, options, metadata, results, cancel);
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="Run(IReadOnlyList{ValueTuple{string, HostTensor}}, IReadOnlyList{string}, IReadOnlyList{string}, RunOptions?, RunMetadata?, CancellationToken)"/>
+    /// writing the fetched tensors into <paramref name="results"/> (one per fetch) instead of a new
+    /// array, for callers that keep their own (a steady-state run then allocates nothing here).
+    /// </summary>
+    public void Run(IReadOnlyList<(string Name, HostTensor Value)> feeds, IReadOnlyList<string> fetches,
+        IReadOnlyList<string> targets, RunOptions? options, RunMetadata? metadata, Span<HostTensor> results, CancellationToken cancel = default)
+    {
+        if (results.Length != fetches.Count)
+            throw new InvalidArgumentException($"{results.Length} result places given for {fetches.Count} fetches.");
         if (!_lifetime.TryEnter()) throw Closed();
         CancellationTokenSource? linked = null;
         StepTracer? tracer = null;
         try
         {
             var plan = GetPlan(feeds, fetches, targets);
-            var values = new HostTensor[feeds.Count];
-            for (int i = 0; i < feeds.Count; i++) values[i] = feeds[i].Value;
             if (cancel.CanBeCanceled) linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _lifetime.Closing);
             // A session-wide timeout needs a fresh deadline per run, so only untimed plain runs share one control.
             var control = options == null && linked == null && _config.OperationTimeoutInMs == 0
@@ -83,7 +96,7 @@ public sealed class DirectSession : IDisposable
                 : RunSetup.Control(options, metadata, _config, _budget, linked?.Token ?? _lifetime.Closing, () => _lifetime.IsClosed);
             tracer = control.Tracer;
             if (options is { OutputPartitionGraphs: true } && metadata != null) metadata.PartitionGraphs.Add(RunSetup.PartitionGraph(_graph, plan));
-            return Executor.Run(plan, values, Resources, Interlocked.Increment(ref _stepId), control);
+            Executor.Run(plan, feeds, Resources, Interlocked.Increment(ref _stepId), control, results);
         }
         finally
         {

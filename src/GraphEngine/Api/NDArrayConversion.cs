@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GraphEngine.Ops.Core;
 using NumSharp;
@@ -49,8 +50,31 @@ public static class NDArrayConversion
     {
         var dtype = FromTypeCode(nd.typecode, what);
         var dims = nd.ndim == 0 ? [] : nd.shape;
-        if (!nd.Shape.IsContiguous || nd.Shape.IsSliced || nd.Shape.IsBroadcasted) nd = nd.copy();
-        return HostTensor.Wrap(dtype, dims, (nint)nd.Unsafe.Address, nd);
+        if (!nd.Shape.IsContiguous || nd.Shape.IsSliced || nd.Shape.IsBroadcasted) return Wrap(nd.copy(), dtype, dims);
+        var wrapped = Wrap(nd, dtype, dims);
+        Wrapped.AddOrUpdate(nd, wrapped);
+        return wrapped;
+    }
+
+    private static unsafe HostTensor Wrap(NDArray nd, DType dtype, long[] dims) =>
+        HostTensor.Wrap(dtype, dims, (nint)nd.Unsafe.Address, nd);
+
+    // The tensor each contiguous NDArray was last wrapped in: a training loop feeds the same arrays every
+    // step, and wrapping them again each time cost a tensor, a buffer and two dims arrays per feed.
+    private static readonly ConditionalWeakTable<NDArray, HostTensor> Wrapped = new();
+
+    /// <summary>
+    /// The tensor <paramref name="nd"/> was last wrapped in, if it still describes the array exactly
+    /// (same memory, element type and shape, still contiguous); null otherwise. The wrap shares the
+    /// array's memory, so its values are whatever the array holds when a run reads them, as with a fresh wrap.
+    /// </summary>
+    internal static unsafe HostTensor? CachedWrap(NDArray nd)
+    {
+        if (!Wrapped.TryGetValue(nd, out var t)) return null;
+        var shape = nd.Shape;
+        if (!shape.IsContiguous || shape.IsSliced || shape.IsBroadcasted || t.Buffer!.Address != (nint)nd.Unsafe.Address
+            || t.DType != FromTypeCode(nd.typecode) || t.Rank != (nd.ndim == 0 ? 0 : shape.NDim)) return null;
+        return t.Rank == 0 || t.Dims.SequenceEqual(shape.Dimensions) ? t : null;
     }
 
     private static HostTensor FromArray(Array a, string? what)

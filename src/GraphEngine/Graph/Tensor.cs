@@ -27,7 +27,22 @@ public sealed partial class Tensor : ITensorOrOperation
     public Graph graph => op.graph;
 
     /// <summary>"op_name:index".</summary>
-    public string name => $"{op.name}:{value_index}";
+    public string name
+    {
+        get
+        {
+            // Built once per op name (every sess.run asks for the names of its feeds and fetches).
+            var opName = op.name;
+            if (_name is { } cached && ReferenceEquals(cached.OpName, opName)) return cached.Full;
+            var full = $"{opName}:{value_index}";
+            _name = new NameCache(opName, full);
+            return full;
+        }
+    }
+
+    private sealed record NameCache(string OpName, string Full);
+
+    private NameCache? _name;
 
     public TensorShape shape => _shape;
 

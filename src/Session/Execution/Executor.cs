@@ -19,6 +19,43 @@ internal static partial class Executor
 
     public static HostTensor[] Run(ExecutionPlan plan, IReadOnlyList<HostTensor> feeds, IResourceManager resources, long stepId, RunControl control)
     {
+        var results = plan.FetchSlots.Length == 0 ? [] : new HostTensor[plan.FetchSlots.Length];
+        Run(plan, new FeedValues(feeds), resources, stepId, control, results);
+        return results;
+    }
+
+    /// <summary>
+    /// Runs one step with the session's (name, value) feeds, writing one tensor per fetch into
+    /// <paramref name="results"/> (plan.FetchSlots.Length long), so a steady-state run allocates nothing here.
+    /// </summary>
+    public static void Run(ExecutionPlan plan, IReadOnlyList<(string Name, HostTensor Value)> feeds, IResourceManager resources, long stepId,
+        RunControl control, Span<HostTensor> results) =>
+        Run(plan, new NamedFeedValues(feeds), resources, stepId, control, results);
+
+    /// <summary>The fed values by position, without copying them into an array first.</summary>
+    private interface IFeedValues
+    {
+        int Count { get; }
+        HostTensor this[int i] { get; }
+    }
+
+    private readonly struct FeedValues(IReadOnlyList<HostTensor> list) : IFeedValues
+    {
+        public int Count => list.Count;
+        public HostTensor this[int i] => list[i];
+    }
+
+    private readonly struct NamedFeedValues(IReadOnlyList<(string Name, HostTensor Value)> list) : IFeedValues
+    {
+        public int Count => list.Count;
+        public HostTensor this[int i] => list[i].Value;
+    }
+
+    private static void Run<TFeeds>(ExecutionPlan plan, TFeeds feeds, IResourceManager resources, long stepId, RunControl control,
+        Span<HostTensor> results) where TFeeds : struct, IFeedValues
+    {
+        if (results.Length != plan.FetchSlots.Length)
+            throw new InternalException($"{results.Length} result places for a plan with {plan.FetchSlots.Length} fetches.");
         var state = plan.RentState();
         var slots = state.Slots;
         // The context is reused across runs of this plan state: every per-run field is set here.
@@ -51,7 +88,6 @@ internal static partial class Executor
             }
             else if (control.NeedsInstrumentedLoop) RunSteps(plan, slots, ctx, control, new InstrumentedHooks(control));
             else RunSteps(plan, slots, ctx, control, default(NoHooks));
-            var results = new HostTensor[plan.FetchSlots.Length];
             for (int i = 0; i < results.Length; i++)
             {
                 ref var e = ref slots[plan.FetchSlots[i]];
@@ -62,7 +98,6 @@ internal static partial class Executor
                 t.Buffer?.DetachBudget();
                 results[i] = t;
             }
-            return results;
         }
         finally
         {
