@@ -100,6 +100,41 @@ public sealed class BatchMatMulTests
     }
 
     [TestMethod]
+    public void One_kernel_instance_follows_changing_batch_shapes_also_from_several_threads()
+    {
+        // The kernel keeps the batch offsets of the last shapes it saw: switching shapes (and threads racing
+        // with different shapes on the shared kernel, as concurrent runs of one plan do) must not mix them up.
+        var kernel = KernelRunner.For(MathOps.BatchMatMulV2, ("T", DType.Double), ("adj_x", false), ("adj_y", false));
+        var cases = new (long[] X, long[] Y)[] { ([2, 3, 4], [2, 4, 5]), ([3, 1, 3, 4], [2, 4, 5]), ([1, 3, 4], [6, 4, 2]), ([40, 5, 6], [1, 6, 7]), ([64, 32, 32], [1, 32, 32]) };
+        // The last case is past the flop threshold where batches are split across cores.
+        var inputs = cases.Select((c, i) => (X: Tn.RandomD(100 + i, c.X), Y: Tn.RandomD(200 + i, c.Y), c.X, c.Y)).ToArray();
+        var wants = inputs.Select(c => Reference(c.X.ToArray<double>(), c.Item3, c.Y.ToArray<double>(), c.Item4, false, false, out _)).ToArray();
+        void Check(int i, string what)
+        {
+            var got = kernel.Run(inputs[i].X, inputs[i].Y)[0].ToArray<double>();
+            Assert.AreEqual(wants[i].Length, got.Length, what);
+            for (int j = 0; j < got.Length; j++) Assert.AreEqual(wants[i][j], got[j], 1e-12, $"{what} at {j}");
+        }
+        for (int round = 0; round < 3; round++)
+            for (int i = 0; i < cases.Length; i++) Check(i, $"round {round} case {i}");
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            try
+            {
+                for (int r = 0; r < 50; r++) Check((t + r) % cases.Length, $"thread {t} run {r}");
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue(e);
+            }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        Assert.IsTrue(errors.IsEmpty, errors.FirstOrDefault()?.Message);
+    }
+
+    [TestMethod]
     public void Legacy_BatchMatMul_needs_equal_batch_dims()
     {
         var z = Bmm(Tn.L([1, 2, 3, 4], 1, 2, 2), Tn.L([1, 2, 3, 4], 1, 2, 2), adjY: true, v2: false);
