@@ -92,14 +92,13 @@ internal static class RangeKernels
 
     private static void ComputeRange<T>(OpKernelContext ctx) where T : unmanaged, INumber<T>
     {
-        string[] names = ["start", "limit", "delta"];
-        var v = new T[3];
+        Span<T> v = stackalloc T[3];
         for (int i = 0; i < 3; i++)
         {
             var t = ctx.Input(i);
             // TF accepts a one-element vector here for backward compatibility.
             if (t.Rank > 1 || t.NumElements != 1)
-                throw new InvalidArgumentException($"{names[i]} must be a scalar, not shape {t.Shape}");
+                throw new InvalidArgumentException($"{(i == 0 ? "start" : i == 1 ? "limit" : "delta")} must be a scalar, not shape {t.Shape}");
             v[i] = t.AsReadOnlySpan<T>()[0];
         }
         bool integer = typeof(T) == typeof(int) || typeof(T) == typeof(long);

@@ -127,18 +127,20 @@ internal static class TransposeKernels
         var x = ctx.Input(0);
         var permTensor = ctx.Input(1);
         if (permTensor.Rank != 1) throw new InvalidArgumentException($"perm must be rank 1, got shape {permTensor.Shape}");
-        var perm = permTensor.ToInt64Array();
         int rank = x.Rank;
-        if (perm.Length != rank)
-            throw new InvalidArgumentException($"transpose expects a vector of size {rank}. But input(1) is a vector of size {perm.Length}");
-        var seen = new bool[rank];
+        if (permTensor.NumElements != rank)
+            throw new InvalidArgumentException($"transpose expects a vector of size {rank}. But input(1) is a vector of size {permTensor.NumElements}");
+        // perm, the output dims and strides are a few longs each: on the stack.
+        Span<long> perm = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        permTensor.CopyInt64To(perm);
+        Span<bool> seen = rank <= 64 ? stackalloc bool[rank] : new bool[rank];
         foreach (var d in perm)
         {
             if (d < 0 || d >= rank) throw new InvalidArgumentException($"{d} is out of range [0 .. {rank})");
-            seen[d] = true;
+            seen[(int)d] = true;
         }
         for (int i = 0; i < rank; i++)
-            if (!seen[i]) throw new InvalidArgumentException($"{i} is missing from {{{string.Join(",", perm)}}}.");
+            if (!seen[i]) throw new InvalidArgumentException($"{i} is missing from {{{string.Join(",", perm.ToArray())}}}.");
         bool identity = true;
         for (int i = 0; i < rank; i++) identity &= perm[i] == i;
         if (identity)
@@ -146,13 +148,14 @@ internal static class TransposeKernels
             ctx.SetOutput(0, x);
             return;
         }
-        var inStrides = Strided.RowMajorStrides(x.Dims);
-        var outDims = new long[rank];
-        var strides = new long[rank];
+        Span<long> inStrides = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> outDims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> strides = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Strided.RowMajorStrides(x.Dims, inStrides);
         for (int i = 0; i < rank; i++)
         {
             outDims[i] = x.Dims[(int)perm[i]];
-            strides[i] = inStrides[perm[i]];
+            strides[i] = inStrides[(int)perm[i]];
         }
         var y = ctx.AllocateOutput(0, outDims);
         if (y.NumElements == 0) return;
@@ -165,10 +168,11 @@ internal static class TransposeKernels
         var axisTensor = ctx.Input(n);
         if (axisTensor.Rank != 0)
             throw new InvalidArgumentException($"Concat dim tensor should be a scalar integer, but got shape {axisTensor.Shape}");
-        long concatDim = axisTensor.ToInt64Array()[0];
-        var inputs = new HostTensor[n];
-        for (int i = 0; i < n; i++) inputs[i] = ctx.Input(i);
-        var first = inputs[0];
+        Span<long> axisValue = stackalloc long[1];
+        axisTensor.CopyInt64To(axisValue);
+        long concatDim = axisValue[0];
+        // The inputs are read from the context as needed (no array of them): this runs every step.
+        var first = ctx.Input(0);
         int rank = first.Rank;
         long axis = concatDim < 0 ? concatDim + rank : concatDim;
         if (axis < 0 || axis >= rank)
@@ -176,17 +180,18 @@ internal static class TransposeKernels
             if (rank == 0) throw new InvalidArgumentException("ConcatOp : Can't concatenate scalars (use tf.stack instead)");
             throw new InvalidArgumentException($"ConcatOp : Expected concatenating dimensions in the range [{-rank}, {rank}), but got {concatDim}");
         }
-        var outDims = first.Dims.ToArray();
-        outDims[axis] = 0;
+        Span<long> outDims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        first.Dims.CopyTo(outDims);
+        outDims[(int)axis] = 0;
         for (int i = 0; i < n; i++)
         {
-            var t = inputs[i];
+            var t = ctx.Input(i);
             if (t.Rank != rank)
                 throw new InvalidArgumentException($"ConcatOp : Ranks of all input tensors should match: shape[0] = {first.Shape} vs. shape[{i}] = {t.Shape}");
             for (int d = 0; d < rank; d++)
                 if (d != axis && t.Dims[d] != first.Dims[d])
                     throw new InvalidArgumentException($"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = {first.Shape} vs. shape[{i}] = {t.Shape}");
-            outDims[axis] += t.Dims[(int)axis];
+            outDims[(int)axis] += t.Dims[(int)axis];
         }
         var y = ctx.AllocateOutput(0, outDims);
         if (y.NumElements == 0) return;
@@ -196,16 +201,27 @@ internal static class TransposeKernels
         {
             long at = 0;
             for (long o = 0; o < outer; o++)
-                foreach (var t in inputs)
+                for (int i = 0; i < n; i++)
                 {
+                    var t = ctx.Input(i);
                     long block = t.NumElements / outer;
                     System.Array.Copy(t.Strings!, o * block, y.Strings, at, block);
                     at += block;
                 }
             return;
         }
-        var blocks = new long[n];
-        for (int i = 0; i < n; i++) blocks[i] = outer == 0 ? 0 : inputs[i].NumElements / outer * first.DType.Size();
-        PackKernels.ConcatRows(inputs, blocks, outer, y.Buffer!.Bytes);
+        // Row o of the output is row o of every input in turn (the same walk as PackKernels.ConcatRows).
+        var dst = y.Buffer!.Bytes;
+        int size = first.DType.Size();
+        long pos = 0;
+        for (long o = 0; o < outer; o++)
+            for (int i = 0; i < n; i++)
+            {
+                var t = ctx.Input(i);
+                long b = t.NumElements / outer * size;
+                if (b == 0) continue;
+                t.Buffer!.Bytes.Slice(checked((int)(o * b)), (int)b).CopyTo(dst.Slice(checked((int)pos), (int)b));
+                pos += b;
+            }
     }
 }

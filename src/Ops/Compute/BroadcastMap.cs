@@ -39,9 +39,11 @@ public static class BroadcastMap
             for (int i = 0; i < n; i++) z[i] = TOp.Invoke(x[i], yv);
             return;
         }
-        var sx = Strided.BroadcastStrides(xDims, zDims);
-        var sy = Strided.BroadcastStrides(yDims, zDims);
         int rank = zDims.Length;
+        Span<long> sx = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> sy = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Strided.BroadcastStrides(xDims, zDims, sx);
+        Strided.BroadcastStrides(yDims, zDims, sy);
         Span<long> idx = stackalloc long[rank];
         long ox = 0, oy = 0;
         for (int i = 0; i < n; i++)
@@ -73,10 +75,13 @@ public static class BroadcastMap
             for (int i = 0; i < n; i++) z[i] = c[i] ? t[i] : e[i];
             return;
         }
-        var sc = Strided.BroadcastStrides(cDims, zDims);
-        var st = Strided.BroadcastStrides(tDims, zDims);
-        var se = Strided.BroadcastStrides(eDims, zDims);
         int rank = zDims.Length;
+        Span<long> sc = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> st = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Span<long> se = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        Strided.BroadcastStrides(cDims, zDims, sc);
+        Strided.BroadcastStrides(tDims, zDims, st);
+        Strided.BroadcastStrides(eDims, zDims, se);
         Span<long> idx = stackalloc long[rank];
         long oc = 0, ot = 0, oe = 0;
         for (int i = 0; i < n; i++)

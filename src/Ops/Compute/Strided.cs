@@ -38,6 +38,20 @@ public static class Strided
     /// Strides that read an input of <paramref name="inDims"/> broadcast to <paramref name="outDims"/>
     /// (right-aligned; a size-1 input dim gets stride 0). The caller has checked compatibility.
     /// </summary>
+    public static void BroadcastStrides(ReadOnlySpan<long> inDims, ReadOnlySpan<long> outDims, Span<long> strides)
+    {
+        // Right to left: the row-major stride of each input dim, 0 where it broadcasts or is missing.
+        int off = outDims.Length - inDims.Length;
+        long acc = 1;
+        strides[..outDims.Length].Clear();
+        for (int i = inDims.Length - 1; i >= 0; i--)
+        {
+            strides[i + off] = inDims[i] == 1 ? 0 : acc;
+            acc *= inDims[i];
+        }
+    }
+
+    /// <summary>The allocating form of <see cref="BroadcastStrides(ReadOnlySpan{long}, ReadOnlySpan{long}, Span{long})"/>.</summary>
     public static long[] BroadcastStrides(ReadOnlySpan<long> inDims, ReadOnlySpan<long> outDims)
     {
         var rm = RowMajorStrides(inDims);

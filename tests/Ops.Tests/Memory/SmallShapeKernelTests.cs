@@ -79,6 +79,35 @@ public sealed class SmallShapeKernelTests
     }
 
     [TestMethod]
+    [DataRow(new long[] { 3, 1 }, new long[] { 3, 4 })]
+    [DataRow(new long[] { 4 }, new long[] { 2, 3, 4 })]
+    [DataRow(new long[] { }, new long[] { 2, 2 })]
+    [DataRow(new long[] { 2, 1, 5 }, new long[] { 2, 7, 5 })]
+    public void Span_BroadcastStrides_matches_the_array_form(long[] inDims, long[] outDims)
+    {
+        Span<long> s = stackalloc long[outDims.Length];
+        s.Fill(-9);
+        Strided.BroadcastStrides(inDims, outDims, s);
+        CollectionAssert.AreEqual(Strided.BroadcastStrides(inDims, outDims), s.ToArray());
+    }
+
+    [TestMethod]
+    public void Transpose_and_ConcatV2_give_tf_results_with_stack_shapes()
+    {
+        var x = Tn.F([1, 2, 3, 4, 5, 6], 2, 3);
+        var t = KernelRunner.Run1(ArrayOps.Transpose, [x, Tn.Vec(1, 0)]);
+        CollectionAssert.AreEqual(new long[] { 3, 2 }, t.Dims.ToArray());
+        CollectionAssert.AreEqual(new float[] { 1, 4, 2, 5, 3, 6 }, t.ToArray<float>());
+        var e = Assert.ThrowsExactly<InvalidArgumentException>(() => KernelRunner.Run1(ArrayOps.Transpose, [x, Tn.Vec(0, 0)]));
+        StringAssert.Contains(e.Message, "1 is missing from {0,0}");
+        var c = KernelRunner.Run1(ArrayOps.ConcatV2, [x, Tn.F([7, 8], 2, 1), HostTensor.Scalar(-1L)], ("N", 2), ("Tidx", DType.Int64));
+        CollectionAssert.AreEqual(new long[] { 2, 4 }, c.Dims.ToArray());
+        CollectionAssert.AreEqual(new float[] { 1, 2, 3, 7, 4, 5, 6, 8 }, c.ToArray<float>());
+        var rows = KernelRunner.Run1(ArrayOps.ConcatV2, [x, Tn.F(new float[3], 1, 3), Tn.F([9, 9, 9], 1, 3), HostTensor.Scalar(0)], ("N", 3));
+        CollectionAssert.AreEqual(new float[] { 1, 2, 3, 4, 5, 6, 0, 0, 0, 9, 9, 9 }, rows.ToArray<float>());
+    }
+
+    [TestMethod]
     [DataRow(new[] { 128, 512 }, new[] { 512 }, new int[0], new[] { 0 })]
     [DataRow(new[] { 2, 1, 3 }, new[] { 4, 3 }, new[] { 1 }, new[] { 0 })]
     [DataRow(new[] { 1 }, new int[0], new[] { 0 }, new[] { 0 })]
