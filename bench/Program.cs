@@ -25,7 +25,7 @@ if (args is ["--summary-overhead", ..])
 }
 if (args.Length == 2 && args[0] == "peak-memory")
     return GraphEngine.Bench.PeakMemory.Run(args[1]);
-// `Bench.dll alloc mlp|chain|infer1|cnn [runs]`: managed bytes per steady-state sess.run and the types allocated (AllocationProbe.cs).
+// `Bench.dll alloc mlp|chain|infer1|cnn|bmm|misc [runs]`: managed bytes per steady-state sess.run and the types allocated (AllocationProbe.cs).
 if (args.Length is 2 or 3 && args[0] == "alloc")
     return GraphEngine.Bench.AllocationProbe.Run(args[1], args.Length == 3 ? int.Parse(args[2]) : 2000);
 if (args.Length == 2 && args[0] == "breakdown")
