@@ -127,15 +127,24 @@ internal static class ExpandSqueezeKernels
         public void Compute(OpKernelContext ctx)
         {
             var x = ctx.Input(0);
-            var squeeze = ArrayOps.SqueezeDims(squeezeDims, x.Rank);
-            var dims = new List<long>();
-            for (int i = 0; i < x.Rank; i++)
+            int rank = x.Rank;
+            // Which dims to squeeze, and the kept dims, on the stack (no set or list per step).
+            Span<bool> squeeze = rank <= 64 ? stackalloc bool[rank] : new bool[rank];
+            foreach (var d in squeezeDims)
+            {
+                if (d < -rank || d >= rank)
+                    throw new InvalidArgumentException($"Tried to squeeze dim index {d} for tensor with {rank} dimensions.");
+                squeeze[(int)(d < 0 ? d + rank : d)] = true;
+            }
+            Span<long> dims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+            int kept = 0;
+            for (int i = 0; i < rank; i++)
             {
                 long d = x.Dims[i];
-                if (squeeze.Count == 0 ? d != 1 : !squeeze.Contains(i)) { dims.Add(d); continue; }
+                if (squeezeDims.Length == 0 ? d != 1 : !squeeze[i]) { dims[kept++] = d; continue; }
                 if (d != 1) throw new InvalidArgumentException($"Can not squeeze dim[{i}], expected a dimension of 1, got {d}");
             }
-            ctx.SetOutput(0, dims.Count == x.Rank ? x : x.Reshaped(dims.ToArray()));
+            ctx.SetOutput(0, kept == rank ? x : x.Reshaped(dims[..kept]));
         }
     }
 }

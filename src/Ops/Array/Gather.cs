@@ -81,19 +81,33 @@ internal static class GatherKernels
             var axisTensor = ctx.Input(2);
             if (axisTensor.NumElements != 1)
                 throw new InvalidArgumentException($"axis must be scalar, but got shape {axisTensor.Shape}");
-            long axis = axisTensor.ToInt64Array()[0];
+            Span<long> axisValue = stackalloc long[1];
+            axisTensor.CopyInt64To(axisValue);
+            long axis = axisValue[0];
             int rank = p.Rank;
             if (axis < -rank || axis >= rank)
                 throw new InvalidArgumentException($"Expected axis in the range [{-rank}, {rank}), but got {axis}");
             if (axis < 0) axis += rank;
-            int ax = (int)axis;
+            // Indices are read in place (int32 or int64), not copied: an embedding lookup may have many.
+            if (indicesTensor.DType == DType.Int32) Gather(ctx, p, indicesTensor, indicesTensor.AsReadOnlySpan<int>(), (int)axis);
+            else Gather(ctx, p, indicesTensor, indicesTensor.AsReadOnlySpan<long>(), (int)axis);
+        }
+
+        private static void Gather<TIdx>(OpKernelContext ctx, HostTensor p, HostTensor indicesTensor, ReadOnlySpan<TIdx> indices, int ax)
+            where TIdx : unmanaged, System.Numerics.IBinaryInteger<TIdx>
+        {
+            int rank = p.Rank;
             long n = p.Dims[ax];
-            var indices = indicesTensor.ToInt64Array();
             for (int i = 0; i < indices.Length; i++)
-                if ((ulong)indices[i] >= (ulong)n)
+                if ((ulong)long.CreateTruncating(indices[i]) >= (ulong)n)
                     throw new InvalidArgumentException($"indices[{FlatIndexText(i, indicesTensor.Dims)}] = {indices[i]} is not in [0, {n})");
-            var pd = p.Dims.ToArray();
-            var y = ctx.AllocateOutput(0, [.. pd[..ax], .. indicesTensor.Dims, .. pd[(ax + 1)..]]);
+            var pd = p.Dims;
+            int outRank = rank - 1 + indicesTensor.Rank;
+            Span<long> outDims = outRank <= 16 ? stackalloc long[outRank] : new long[outRank];
+            pd[..ax].CopyTo(outDims);
+            indicesTensor.Dims.CopyTo(outDims[ax..]);
+            pd[(ax + 1)..].CopyTo(outDims[(ax + indicesTensor.Rank)..]);
+            var y = ctx.AllocateOutput(0, outDims);
             if (y.NumElements == 0) return;
             long outer = 1, inner = p.DType == DType.String ? 1 : p.DType.Size();
             for (int i = 0; i < ax; i++) outer *= pd[i];
@@ -104,7 +118,7 @@ internal static class GatherKernels
                 for (long o = 0; o < outer; o++)
                     foreach (var idx in indices)
                     {
-                        System.Array.Copy(p.Strings, o * n * inner + idx * inner, y.Strings!, at, inner);
+                        System.Array.Copy(p.Strings, o * n * inner + long.CreateTruncating(idx) * inner, y.Strings!, at, inner);
                         at += inner;
                     }
                 return;
@@ -117,7 +131,7 @@ internal static class GatherKernels
                 long rowBase = o * n * inner;
                 foreach (var idx in indices)
                 {
-                    src.Slice(checked((int)(rowBase + idx * inner)), (int)inner).CopyTo(dst.Slice(checked((int)pos), (int)inner));
+                    src.Slice(checked((int)(rowBase + long.CreateTruncating(idx) * inner)), (int)inner).CopyTo(dst.Slice(checked((int)pos), (int)inner));
                     pos += inner;
                 }
             }

@@ -78,49 +78,42 @@ internal static class PackKernels
         k.Add(ArrayOps.Unpack, KernelTypes.FixedSize, c => new UnpackKernel(c.Attr("axis").I));
     }
 
-    /// <summary>
-    /// Interleaves contiguous blocks: for each of <paramref name="outer"/> rows, block j of every
-    /// source (sources[j] has rows of blockBytes[j]) is appended to the destination in order.
-    /// </summary>
-    internal static void ConcatRows(IReadOnlyList<HostTensor> sources, long[] blockBytes, long outer, Span<byte> dst)
-    {
-        long pos = 0;
-        for (long o = 0; o < outer; o++)
-            for (int j = 0; j < sources.Count; j++)
-            {
-                long b = blockBytes[j];
-                if (b == 0) continue;
-                sources[j].Buffer!.Bytes.Slice(checked((int)(o * b)), (int)b).CopyTo(dst.Slice(checked((int)pos), (int)b));
-                pos += b;
-            }
-    }
-
     private sealed class PackKernel(long axisAttr) : IOpKernel
     {
         public void Compute(OpKernelContext ctx)
         {
             int n = ctx.NumInputs;
             var first = ctx.Input(0);
-            var inputs = new HostTensor[n];
             for (int i = 0; i < n; i++)
             {
-                inputs[i] = ctx.Input(i);
-                if (!inputs[i].SameShape(first))
-                    throw new InvalidArgumentException($"Shapes of all inputs must match: values[0].shape = {first.Shape} != values[{i}].shape = {inputs[i].Shape}");
+                var t = ctx.Input(i);
+                if (!t.SameShape(first))
+                    throw new InvalidArgumentException($"Shapes of all inputs must match: values[0].shape = {first.Shape} != values[{i}].shape = {t.Shape}");
             }
             int rank = first.Rank + 1;
             if (axisAttr < -rank || axisAttr >= rank)
                 throw new InvalidArgumentException($"axis = {axisAttr} not in [{-rank}, {rank})");
             int axis = (int)(axisAttr < 0 ? axisAttr + rank : axisAttr);
-            var dims = first.Dims.ToArray().ToList();
-            dims.Insert(axis, n);
-            var y = ctx.AllocateOutput(0, dims.ToArray());
+            // Output dims on the stack and the inputs read from the context: nothing allocated per step.
+            Span<long> dims = rank <= 16 ? stackalloc long[rank] : new long[rank];
+            first.Dims[..axis].CopyTo(dims);
+            dims[axis] = n;
+            first.Dims[axis..].CopyTo(dims[(axis + 1)..]);
+            var y = ctx.AllocateOutput(0, dims);
             if (y.NumElements == 0) return;
             long outer = 1, inner = 1;
             for (int i = 0; i < axis; i++) outer *= first.Dims[i];
             for (int i = axis; i < first.Rank; i++) inner *= first.Dims[i];
-            var block = Enumerable.Repeat(inner * first.DType.Size(), n).ToArray();
-            ConcatRows(inputs, block, outer, y.Buffer!.Bytes);
+            long block = inner * first.DType.Size();
+            var dst = y.Buffer!.Bytes;
+            long pos = 0;
+            for (long o = 0; o < outer; o++)
+                for (int j = 0; j < n; j++)
+                {
+                    if (block == 0) continue;
+                    ctx.Input(j).Buffer!.Bytes.Slice(checked((int)(o * block)), (int)block).CopyTo(dst.Slice(checked((int)pos), (int)block));
+                    pos += block;
+                }
         }
     }
 
@@ -169,7 +162,9 @@ internal static class PackKernels
             int num = ctx.NumOutputs;
             if (x.Dims[axis] != num)
                 throw new InvalidArgumentException($"Input shape axis {axis} must equal {num}, got shape {x.Shape}");
-            var dims = x.Dims.ToArray().Where((_, i) => i != axis).ToArray();
+            Span<long> dims = rank <= 16 ? stackalloc long[rank - 1] : new long[rank - 1];
+            x.Dims[..axis].CopyTo(dims);
+            x.Dims[(axis + 1)..].CopyTo(dims[axis..]);
             long outer = 1, inner = 1;
             for (int i = 0; i < axis; i++) outer *= x.Dims[i];
             for (int i = axis + 1; i < rank; i++) inner *= x.Dims[i];

@@ -210,7 +210,7 @@ internal static class TransposeKernels
                 }
             return;
         }
-        // Row o of the output is row o of every input in turn (the same walk as PackKernels.ConcatRows).
+        // Row o of the output is row o of every input in turn.
         var dst = y.Buffer!.Bytes;
         int size = first.DType.Size();
         long pos = 0;
