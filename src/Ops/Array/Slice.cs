@@ -114,11 +114,10 @@ internal static class SliceKernels
     {
         ops.Add(ArrayOps.Slice, ArrayOps.StridedSlice, ArrayOps.StridedSliceGrad);
         var slice = new LambdaKernel(ComputeSlice);
-        var strided = new LambdaKernel(ComputeStridedSlice);
-        var grad = new LambdaKernel(ComputeStridedSliceGrad);
         k.Add(ArrayOps.Slice, Window.Types, _ => slice);
-        k.Add(ArrayOps.StridedSlice, Window.Types, _ => strided);
-        k.Add(ArrayOps.StridedSliceGrad, Window.Types, _ => grad);
+        // One kernel per node: each keeps the window its begin/end/strides gave last time.
+        k.Add(ArrayOps.StridedSlice, Window.Types, _ => new StridedSliceKernel(grad: false));
+        k.Add(ArrayOps.StridedSliceGrad, Window.Types, _ => new StridedSliceKernel(grad: true));
     }
 
     /// <summary>Copies the window [begin, begin + size) of x into a new tensor (or forwards x when it is all of it).</summary>
@@ -161,66 +160,6 @@ internal static class SliceKernels
         long offset = 0;
         for (int i = 0; i < rank; i++) offset += begin[i] * strides[i];
         Window.Copy(x, offset, strides, y, 0, Strided.RowMajorStrides(size), size);
-    }
-
-    private static StridedSliceSpec Spec(OpKernelContext ctx, int first, ReadOnlySpan<long> inputDims)
-    {
-        HostTensor b = ctx.Input(first), e = ctx.Input(first + 1), s = ctx.Input(first + 2);
-        if (b.Rank != 1 || e.Rank != 1 || s.Rank != 1 || b.NumElements != s.NumElements || e.NumElements != s.NumElements)
-            throw new InvalidArgumentException(
-                $"Expected begin, end, and strides to be 1D equal size tensors, but got shapes {b.Shape}, {e.Shape}, and {s.Shape} instead.");
-        var n = ctx.Node;
-        return StridedSliceSpec.Create(StridedSliceSpec.IndexValues(b), StridedSliceSpec.IndexValues(e), StridedSliceSpec.IndexValues(s), inputDims,
-            n.GetAttr("begin_mask").I, n.GetAttr("end_mask").I, n.GetAttr("ellipsis_mask").I, n.GetAttr("new_axis_mask").I, n.GetAttr("shrink_axis_mask").I);
-    }
-
-    /// <summary>The window of x the spec selects: offset of its first element and a (signed) stride per input dim.</summary>
-    private static (long Offset, long[] Strides) SliceWindow(StridedSliceSpec spec, ReadOnlySpan<long> inputDims)
-    {
-        var rm = Strided.RowMajorStrides(inputDims);
-        long offset = 0;
-        var strides = new long[rm.Length];
-        for (int i = 0; i < rm.Length; i++)
-        {
-            offset += spec.Begin[i] * rm[i];
-            strides[i] = spec.Strides[i] * rm[i];
-        }
-        return (offset, strides);
-    }
-
-    private static void ComputeStridedSlice(OpKernelContext ctx)
-    {
-        var x = ctx.Input(0);
-        var spec = Spec(ctx, 1, x.Dims);
-        if (spec.IsIdentity)
-        {
-            ctx.SetOutput(0, x.Dims.SequenceEqual(spec.FinalDims) ? x : x.Reshaped(spec.FinalDims));
-            return;
-        }
-        var y = ctx.AllocateOutput(0, spec.FinalDims);
-        if (y.NumElements == 0) return;
-        var (offset, strides) = SliceWindow(spec, x.Dims);
-        Window.Copy(x, offset, strides, y, 0, Strided.RowMajorStrides(spec.ProcessingDims), spec.ProcessingDims);
-    }
-
-    /// <summary>Zeros of the input's shape with dy written back into the window StridedSlice read.</summary>
-    private static void ComputeStridedSliceGrad(OpKernelContext ctx)
-    {
-        var shapeT = ctx.Input(0);
-        if (shapeT.Rank != 1) throw new InvalidArgumentException($"shape must be 1-D, got shape {shapeT.Shape}");
-        var inputDims = shapeT.ToInt64Array();
-        foreach (var d in inputDims)
-            if (d < 0) throw new InvalidArgumentException($"shape must not have negative dimensions, got [{string.Join(",", inputDims)}]");
-        var dy = ctx.Input(4);
-        var spec = Spec(ctx, 1, inputDims);
-        if (!dy.Dims.SequenceEqual(spec.FinalDims))
-            throw new InvalidArgumentException($"shape of dy was {dy.Shape} instead of {new TensorShape(spec.FinalDims)}");
-        var y = ctx.AllocateOutput(0, inputDims);
-        if (y.NumElements == 0) return;
-        y.Buffer?.Bytes.Clear();   // string tensors are allocated holding empty strings
-        if (dy.NumElements == 0) return;
-        var (offset, strides) = SliceWindow(spec, inputDims);
-        Window.Copy(dy, 0, Strided.RowMajorStrides(spec.ProcessingDims), y, offset, strides, spec.ProcessingDims);
     }
 }
 
