@@ -73,7 +73,10 @@ public static class StridedWindow
     private static void Run<T, TRow>(ReadOnlySpan<T> src, long srcOffset, ReadOnlySpan<long> srcStrides,
         Span<T> dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims) where TRow : struct, IRow<T>
     {
-        var plan = Plan.Make(src.Length, srcOffset, srcStrides, dst.Length, dstOffset, dstStrides, dims);
+        // The plan's three (rank + 1)-long arrays live on the stack: window copies run every step.
+        int planLength = 3 * (dims.Length + 1);
+        Span<long> planScratch = planLength <= 64 ? stackalloc long[planLength] : new long[planLength];
+        var plan = Plan.Make(src.Length, srcOffset, srcStrides, dst.Length, dstOffset, dstStrides, dims, planScratch);
         if (plan.Rows == 0) return;
         Span<long> idx = stackalloc long[plan.Count];
         ref T s0 = ref MemoryMarshal.GetReference(src);
@@ -108,12 +111,13 @@ public static class StridedWindow
         private Span<long> _n, _s, _d;
 
         public static Plan Make(int srcLength, long srcOffset, ReadOnlySpan<long> srcStrides, int dstLength, long dstOffset,
-            ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims)
+            ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> dims, Span<long> scratch)
         {
             int rank = dims.Length;
             if (srcStrides.Length != rank || dstStrides.Length != rank)
                 throw new ArgumentException("One source and one destination stride per dim are required.");
-            var p = new Plan { _n = new long[rank + 1], _s = new long[rank + 1], _d = new long[rank + 1] };
+            // scratch: 3 × (rank + 1) longs from the caller, for the merged extents and strides.
+            var p = new Plan { _n = scratch[..(rank + 1)], _s = scratch.Slice(rank + 1, rank + 1), _d = scratch.Slice(2 * (rank + 1), rank + 1) };
             long total = 1;
             foreach (var n in dims)
             {
