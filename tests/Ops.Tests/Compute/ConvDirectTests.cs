@@ -32,6 +32,8 @@ public sealed class ConvDirectTests
         (3, 14, 14, 6, 5, 5, 16, 1, 1, false),   // LeNet-5 conv2: one-vector output depth
         (2, 9, 8, 16, 3, 3, 48, 1, 1, true),     // float: 3 vectors (2 + 1); double: 6 (4 + 2)
         (2, 7, 7, 40, 3, 3, 24, 2, 1, true),
+        (1, 5, 6, 64, 3, 3, 128, 1, 1, true),    // filter > 256 KiB (float): forward and input gradient in tap groups
+        (7, 12, 12, 16, 3, 3, 24, 1, 1, true),   // 7 images over 4 filter-gradient partitions, in parallel
     ];
 
     /// <summary>One case's random input, filter and output gradient, flat and as reference images.</summary>

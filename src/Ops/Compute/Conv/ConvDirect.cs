@@ -21,8 +21,11 @@ namespace GraphEngine.Ops.Compute;
 public static unsafe partial class ConvDirect
 {
     private const long ParallelFlops = 1L << 20;
-    // Filter bytes a tap group may take: most of a 32–48 KiB L1 data cache, leaving room for the image rows.
-    private const int L1FilterBytes = 24 * 1024;
+    // Filter bytes one forward tap group may take: half of Zen 3's 512 KiB L2 (Zen 4/5 have 1 MiB).
+    private const int L2FilterBytes = 256 * 1024;
+    // dy bytes of one pixel chunk of the filter gradient: measured on Zen 5, chunks that stay in L2 beat
+    // L1-sized ones (fewer partial-sum updates per image; the dy rows stream well from L2).
+    private const int DyChunkBytes = 128 * 1024;
 
     public static bool IsSupported<T>() where T : unmanaged => ConvTiles.IsSupported<T>();
 
@@ -143,24 +146,39 @@ public static unsafe partial class ConvDirect
     {
         int pixels = p.OutH * p.OutW;
         int slices = SlicesPerImage(p.N, pixels, p.Flops);
-        int items = p.N * slices;
         int per = (pixels + slices - 1) / slices;
         per = (per + ConvTiles.MaxRows - 1) / ConvTiles.MaxRows * ConvTiles.MaxRows;
-        nint s = (nint)src, bb = (nint)b, d = (nint)dst;
-        if (items == 1 || p.Flops < ParallelFlops || Environment.ProcessorCount == 1)
+        int next = 0;
+        var body = new ForwardItems<T>
         {
-            var buf = ArrayPool<T>.Shared.Rent((int)p.PaddedSize + 1);
+            P = p, Src = src, B = b, Ldb = ldb, Dst = dst, Slices = slices, Per = per, Items = p.N * slices, Next = &next,
+        };
+        if (body.Items == 1 || p.Flops < ParallelFlops || Environment.ProcessorCount == 1) body.Run(0, 1);
+        else ParallelRange.Run(body, body.Items, 1);
+    }
+
+    /// <summary>
+    /// One worker's share of a pass: items (image, pixel slice) are claimed one at a time from a shared
+    /// counter, so a core slowed by other load does fewer of them; the padded-image scratch is rented once
+    /// per worker (ArrayPool's per-thread cache: no allocation once warm). A struct, so the split allocates nothing.
+    /// </summary>
+    private struct ForwardItems<T> : IRangeBody where T : unmanaged, INumber<T>
+    {
+        public Pass P;
+        public T* Src, B, Dst;
+        public int Ldb, Slices, Per, Items;
+        public int* Next;
+
+        public readonly void Run(int start, int end)
+        {
+            var buf = ArrayPool<T>.Shared.Rent((int)P.PaddedSize + 1);
             try
             {
-                for (int i = 0; i < items; i++) RunItem(p, (T*)s, (T*)bb, ldb, (T*)d, buf, i / slices, (i % slices) * per, per);
+                for (int i; (i = Interlocked.Increment(ref *Next) - 1) < Items;)
+                    RunItem(P, Src, B, Ldb, Dst, buf, i / Slices, (i % Slices) * Per, Per);
             }
             finally { ArrayPool<T>.Shared.Return(buf); }
-            return;
         }
-        Parallel.For(0, items,
-            () => ArrayPool<T>.Shared.Rent((int)p.PaddedSize + 1),
-            (i, _, buf) => { RunItem(p, (T*)s, (T*)bb, ldb, (T*)d, buf, i / slices, (i % slices) * per, per); return buf; },
-            buf => ArrayPool<T>.Shared.Return(buf));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -181,12 +199,14 @@ public static unsafe partial class ConvDirect
             int v = ConvTiles.Lanes<T>();
             T* tile = stackalloc T[ConvTiles.MaxRows * 2 * v];
             T* y = dst + (long)n * pixels * p.Cout;
-            // Taps are taken in groups whose filter rows fit in L1, so every pixel tile of the slice reuses
-            // them from there; groups after the first add onto the output they find.
-            int group = System.Math.Clamp(L1FilterBytes / System.Math.Max(1, p.Cin * ldb * sizeof(T)), 1, taps);
+            // The whole filter is one group when it fits in L2 (streaming it from there keeps the FMAs fed, and
+            // every tile then holds its full sum in registers); bigger filters go in tap groups whose later
+            // groups add onto the output they find.
+            int group = System.Math.Clamp(L2FilterBytes / System.Math.Max(1, p.Cin * ldb * sizeof(T)), 1, taps);
             for (int t0 = 0; t0 < taps; t0 += group)
             {
                 int tg = System.Math.Min(group, taps - t0);
+                bool direct = tg == taps;
                 T* bg = b + (long)t0 * p.Cin * ldb;
                 for (int ob = 0; ob < p.Cout; )
                 {
@@ -202,10 +222,17 @@ public static unsafe partial class ConvDirect
                             int oh = px / p.OutW, ow = px - oh * p.OutW;
                             o[r] = ((long)oh * p.SH * p.PW + (long)ow * p.SW) * p.Cin;
                         }
-                        ConvTiles.Rows(nv, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, tile);
+                        T* rows = y + (long)r0 * p.Cout + ob;
+                        if (direct && valid == mr && cols == width)
+                        {
+                            // A whole tile of whole vectors: registers straight to the output rows.
+                            ConvTiles.Rows(nv, xp, o, tapOff, taps, p.Cin, bg + ob, ldb, rows, p.Cout);
+                            continue;
+                        }
+                        ConvTiles.Rows(nv, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, tile, width);
                         for (int r = 0; r < valid; r++)
                         {
-                            T* part = tile + r * width, row = y + (long)(r0 + r) * p.Cout + ob;
+                            T* part = tile + r * width, row = rows + (long)r * p.Cout;
                             if (t0 == 0) new ReadOnlySpan<T>(part, cols).CopyTo(new Span<T>(row, cols));
                             else AddTo(row, part, cols);
                         }

@@ -46,18 +46,18 @@ internal static unsafe class ConvTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RowsFor(int nv) => Wide ? (nv == 4 ? 6 : 12) : (nv == 2 ? 6 : 12);
 
-    /// <summary>Forward tile of <see cref="RowsFor"/>(nv) rows × nv vectors; tile row width nv·lanes.</summary>
+    /// <summary>Forward tile of <see cref="RowsFor"/>(nv) rows × nv vectors, stored at tile + r·ldt (a scratch tile or the output rows themselves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Rows<T>(int nv, T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows<T>(int nv, T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
     {
         if (Wide)
         {
-            if (nv == 4) Rows6x4(x, o, tapOff, taps, cin, b, ldb, tile);
-            else if (nv == 2) Rows12x2(x, o, tapOff, taps, cin, b, ldb, tile);
-            else Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile);
+            if (nv == 4) Rows6x4(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
+            else if (nv == 2) Rows12x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
+            else Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
         }
-        else if (nv == 2) ConvTiles256.Rows6x2(x, o, tapOff, taps, cin, b, ldb, tile);
-        else ConvTiles256.Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile);
+        else if (nv == 2) ConvTiles256.Rows6x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
+        else ConvTiles256.Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
     }
 
     /// <summary>Filter-gradient tile of <see cref="RowsFor"/>(nv) rows × nv vectors, added into acc.</summary>
@@ -85,10 +85,10 @@ internal static unsafe class ConvTiles
 
     /// <summary>
     /// Forward tile, 6 rows × 4 vectors: rows r read x at o[r] + (tap offset) + c; b rows are (tap, c) with stride ldb.
-    /// Result goes to tile[r * 4V ...] (the caller stores the valid part).
+    /// Row r of the result is stored at tile + r·ldt (a scratch tile, or the output when the whole tile is valid).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x4<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows6x4<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a00 = default, a01 = default, a02 = default, a03 = default;
@@ -120,15 +120,15 @@ internal static unsafe class ConvTiles
                 a50 = Fma(s, b0, a50); a51 = Fma(s, b1, a51); a52 = Fma(s, b2, a52); a53 = Fma(s, b3, a53);
             }
         }
-        int w = 4 * v;
+        int w = ldt;
         Put(tile, v, a00, a01, a02, a03); Put(tile + w, v, a10, a11, a12, a13);
         Put(tile + 2 * w, v, a20, a21, a22, a23); Put(tile + 3 * w, v, a30, a31, a32, a33);
         Put(tile + 4 * w, v, a40, a41, a42, a43); Put(tile + 5 * w, v, a50, a51, a52, a53);
     }
 
-    /// <summary>Forward tile, 12 rows × 2 vectors (output depths of 2 vectors or less). Same contract, tile row width 2V.</summary>
+    /// <summary>Forward tile, 12 rows × 2 vectors (output depths of 2 vectors or less). Same contract.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows12x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -157,7 +157,7 @@ internal static unsafe class ConvTiles
                 s = Vector512.Create(xc[o[11]]); ab0 = Fma(s, b0, ab0); ab1 = Fma(s, b1, ab1);
             }
         }
-        int w = 2 * v;
+        int w = ldt;
         Put2(tile, v, a00, a01); Put2(tile + w, v, a10, a11); Put2(tile + 2 * w, v, a20, a21);
         Put2(tile + 3 * w, v, a30, a31); Put2(tile + 4 * w, v, a40, a41); Put2(tile + 5 * w, v, a50, a51);
         Put2(tile + 6 * w, v, a60, a61); Put2(tile + 7 * w, v, a70, a71); Put2(tile + 8 * w, v, a80, a81);
@@ -244,9 +244,9 @@ internal static unsafe class ConvTiles
         Add2(acc + 9 * lda, v, a90, a91); Add2(acc + 10 * lda, v, aa0, aa1); Add2(acc + 11 * lda, v, ab0, ab1);
     }
 
-    /// <summary>Forward tile, 12 rows × 1 vector (output depths of one vector or a last odd vector). Tile row width V.</summary>
+    /// <summary>Forward tile, 12 rows × 1 vector (output depths of one vector or a last odd vector). Same contract.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -267,9 +267,9 @@ internal static unsafe class ConvTiles
                 aa = Fma(Vector512.Create(xc[o[10]]), b0, aa); ab = Fma(Vector512.Create(xc[o[11]]), b0, ab);
             }
         }
-        a0.Store(tile); a1.Store(tile + v); a2.Store(tile + 2 * v); a3.Store(tile + 3 * v);
-        a4.Store(tile + 4 * v); a5.Store(tile + 5 * v); a6.Store(tile + 6 * v); a7.Store(tile + 7 * v);
-        a8.Store(tile + 8 * v); a9.Store(tile + 9 * v); aa.Store(tile + 10 * v); ab.Store(tile + 11 * v);
+        a0.Store(tile); a1.Store(tile + ldt); a2.Store(tile + 2 * ldt); a3.Store(tile + 3 * ldt);
+        a4.Store(tile + 4 * ldt); a5.Store(tile + 5 * ldt); a6.Store(tile + 6 * ldt); a7.Store(tile + 7 * ldt);
+        a8.Store(tile + 8 * ldt); a9.Store(tile + 9 * ldt); aa.Store(tile + 10 * ldt); ab.Store(tile + 11 * ldt);
     }
 
     /// <summary>Filter-gradient tile, 12 rows × 1 vector. Same contract as <see cref="Outer6x4"/>.</summary>

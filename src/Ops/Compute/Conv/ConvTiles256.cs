@@ -19,7 +19,7 @@ internal static unsafe class ConvTiles256
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows6x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
     {
         int v = Vector256<T>.Count;
         Vector256<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -40,14 +40,14 @@ internal static unsafe class ConvTiles256
                 s = Vector256.Create(xt[o5 + c]); a50 = Fma(s, b0, a50); a51 = Fma(s, b1, a51);
             }
         }
-        int w = 2 * v;
+        int w = ldt;
         a00.Store(tile); a01.Store(tile + v); a10.Store(tile + w); a11.Store(tile + w + v);
         a20.Store(tile + 2 * w); a21.Store(tile + 2 * w + v); a30.Store(tile + 3 * w); a31.Store(tile + 3 * w + v);
         a40.Store(tile + 4 * w); a41.Store(tile + 4 * w + v); a50.Store(tile + 5 * w); a51.Store(tile + 5 * w + v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
     {
         int v = Vector256<T>.Count;
         Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -68,9 +68,9 @@ internal static unsafe class ConvTiles256
                 aa = Fma(Vector256.Create(xc[o[10]]), b0, aa); ab = Fma(Vector256.Create(xc[o[11]]), b0, ab);
             }
         }
-        a0.Store(tile); a1.Store(tile + v); a2.Store(tile + 2 * v); a3.Store(tile + 3 * v);
-        a4.Store(tile + 4 * v); a5.Store(tile + 5 * v); a6.Store(tile + 6 * v); a7.Store(tile + 7 * v);
-        a8.Store(tile + 8 * v); a9.Store(tile + 9 * v); aa.Store(tile + 10 * v); ab.Store(tile + 11 * v);
+        a0.Store(tile); a1.Store(tile + ldt); a2.Store(tile + 2 * ldt); a3.Store(tile + 3 * ldt);
+        a4.Store(tile + 4 * ldt); a5.Store(tile + 5 * ldt); a6.Store(tile + 6 * ldt); a7.Store(tile + 7 * ldt);
+        a8.Store(tile + 8 * ldt); a9.Store(tile + 9 * ldt); aa.Store(tile + 10 * ldt); ab.Store(tile + 11 * ldt);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
