@@ -150,7 +150,7 @@ internal sealed class PoolKernel<T>(OpKernelConstruction c, bool max) : IOpKerne
         var x = ctx.Input(0);
         PoolingKernels.Check4D(x, "input");
         var g = _p.Geometry(x.Dims);
-        var y = ctx.AllocateOutput(0, _p.Conv.Join(g.N, g.OH, g.OW, g.C));
+        var y = ctx.AllocateOutput(0, _p.Conv.Join(g.N, g.OH, g.OW, g.C, stackalloc long[4]));
         if (y.NumElements == 0) return;
         var xs = LayoutScratch.ToNhwc<T>(x, _p.Conv.Nchw, out var xScratch);
         var ys = LayoutScratch.OutputNhwc<T>(y, _p.Conv.Nchw, out var scratch);
@@ -175,9 +175,9 @@ internal sealed class MaxPoolGradKernel<T>(OpKernelConstruction c, bool gradGrad
         PoolingKernels.Check4D(y, "orig_output");
         PoolingKernels.Check4D(grad, "grad");
         var g = _p.Geometry(x.Dims);
-        var pooled = _p.Conv.Join(g.N, g.OH, g.OW, g.C);
+        ReadOnlySpan<long> pooled = _p.Conv.Join(g.N, g.OH, g.OW, g.C, stackalloc long[4]);
         if (!y.Dims.SequenceEqual(pooled))
-            throw new InvalidArgumentException($"Expected orig_output shape to be {new TensorShape(pooled)}, but got {y.Shape}");
+            throw new InvalidArgumentException($"Expected orig_output shape to be {new TensorShape(pooled.ToArray())}, but got {y.Shape}");
         var gradShape = gradGrad ? x.Dims : pooled;
         if (!grad.Dims.SequenceEqual(gradShape))
             throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(gradShape.ToArray())}, but got {grad.Shape}");
@@ -205,11 +205,14 @@ internal sealed class AvgPoolGradKernel<T>(OpKernelConstruction c) : IOpKernel w
         if (shapeTensor.Rank != 1 || shapeTensor.NumElements != 4)
             throw new InvalidArgumentException($"orig_input_shape must be 1-dimensional and 4 elements");
         PoolingKernels.Check4D(grad, "grad");
-        var dims = shapeTensor.ToInt64Array();
+        Span<long> dims = stackalloc long[4];
+        if (shapeTensor.DType == DType.Int32)
+            for (int i = 0; i < 4; i++) dims[i] = shapeTensor.AsReadOnlySpan<int>()[i];
+        else shapeTensor.ToInt64Array().CopyTo(dims); // int64, or the typed error for anything else
         var g = _p.Geometry(dims);
-        var pooled = _p.Conv.Join(g.N, g.OH, g.OW, g.C);
+        var pooled = _p.Conv.Join(g.N, g.OH, g.OW, g.C, stackalloc long[4]);
         if (!grad.Dims.SequenceEqual(pooled))
-            throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(pooled)}, but got {grad.Shape}");
+            throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(pooled.ToArray())}, but got {grad.Shape}");
         var dx = ctx.AllocateOutput(0, dims);
         if (dx.NumElements == 0) return;
         var gs = LayoutScratch.ToNhwc<T>(grad, _p.Conv.Nchw, out var gScratch);
