@@ -77,25 +77,36 @@ public static unsafe partial class ConvDirect
             g.OH, g.OW, oc, g.SH, g.SW, g.DH, g.DW, g.KH, g.KW);
         int ldb = PackedStride<T>(oc);
         int rows = g.KH * g.KW * g.C;
-        T[]? packed = null;
-        if (ldb != oc)
-        {
-            packed = ArrayPool<T>.Shared.Rent(rows * ldb);
-            var dst = packed.AsSpan(0, rows * ldb);
-            dst.Clear();
-            for (int r = 0; r < rows; r++) f.Slice(r * oc, oc).CopyTo(dst.Slice(r * ldb, oc));
-        }
+        // The filter is copied into a 64-byte aligned block (rows padded to whole vectors): every b load of
+        // the tiles is then one cache line, where a misaligned one would touch two.
+        var packed = ArrayPool<T>.Shared.Rent(rows * ldb + AlignSlack<T>());
         try
         {
             fixed (T* px = x)
             fixed (T* pf = f)
             fixed (T* pp = packed)
             fixed (T* py = y)
-                Run(pass, px, packed != null ? pp : pf, ldb, py);
+            {
+                T* b = Align(pp);
+                if (ldb == oc) new ReadOnlySpan<T>(pf, rows * oc).CopyTo(new Span<T>(b, rows * ldb));
+                else
+                {
+                    new Span<T>(b, rows * ldb).Clear();
+                    for (int r = 0; r < rows; r++) new ReadOnlySpan<T>(pf + (long)r * oc, oc).CopyTo(new Span<T>(b + (long)r * ldb, oc));
+                }
+                Run(pass, px, b, ldb, py);
+            }
         }
-        finally { if (packed != null) ArrayPool<T>.Shared.Return(packed); }
+        finally { ArrayPool<T>.Shared.Return(packed); }
         return true;
     }
+
+    /// <summary>Extra elements to rent so a block can start on a 64-byte boundary inside the array.</summary>
+    private static int AlignSlack<T>() where T : unmanaged => 64 / sizeof(T);
+
+    /// <summary>The first 64-byte aligned address at or after <paramref name="p"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + 63) & ~(nint)63);
 
     /// <summary>dx[N,H,W,C] from dy[N,OH,OW,oc] for unit strides (see <see cref="SupportsBackwardInput{T}"/>); dx is overwritten.</summary>
     public static bool BackwardInput<T>(ReadOnlySpan<T> f, ReadOnlySpan<T> dy, Span<T> dx, in ConvGeometry g, int oc) where T : unmanaged, INumber<T>
@@ -110,24 +121,27 @@ public static unsafe partial class ConvDirect
             g.H, g.W, g.C, 1, 1, g.DH, g.DW, g.KH, g.KW);
         int ldb = PackedStride<T>(g.C);
         int taps = g.KH * g.KW;
-        var packed = ArrayPool<T>.Shared.Rent(taps * oc * ldb);
+        var packed = ArrayPool<T>.Shared.Rent(taps * oc * ldb + AlignSlack<T>());
         try
         {
-            var b = packed.AsSpan(0, taps * oc * ldb);
-            b.Clear();
-            for (int kh = 0; kh < g.KH; kh++)
-                for (int kw = 0; kw < g.KW; kw++)
-                {
-                    int flipped = (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw);
-                    var src = f.Slice((kh * g.KW + kw) * g.C * oc, g.C * oc);
-                    var dst = b.Slice(flipped * oc * ldb, oc * ldb);
-                    for (int c = 0; c < g.C; c++)
-                        for (int o = 0; o < oc; o++) dst[o * ldb + c] = src[c * oc + o];
-                }
             fixed (T* pdy = dy)
-            fixed (T* pb = packed)
+            fixed (T* pp = packed)
             fixed (T* pdx = dx)
+            {
+                T* pb = Align(pp);
+                var b = new Span<T>(pb, taps * oc * ldb);
+                b.Clear();
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int flipped = (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw);
+                        var src = f.Slice((kh * g.KW + kw) * g.C * oc, g.C * oc);
+                        var dst = b.Slice(flipped * oc * ldb, oc * ldb);
+                        for (int c = 0; c < g.C; c++)
+                            for (int o = 0; o < oc; o++) dst[o * ldb + c] = src[c * oc + o];
+                    }
                 Run(pass, pdy, pb, ldb, pdx);
+            }
         }
         finally { ArrayPool<T>.Shared.Return(packed); }
         return true;
