@@ -77,32 +77,43 @@ public static unsafe partial class ConvDirect
             g.OH, g.OW, oc, g.SH, g.SW, g.DH, g.DW, g.KH, g.KW);
         int ldb = PackedStride<T>(oc);
         int rows = g.KH * g.KW * g.C;
-        // The filter is copied into a 64-byte aligned block (rows padded to whole vectors): every b load of
-        // the tiles is then one cache line, where a misaligned one would touch two.
-        var packed = ArrayPool<T>.Shared.Rent(rows * ldb + AlignSlack<T>());
-        try
+        // The tiles read the filter from a 64-byte aligned block with rows padded to whole vectors: every b
+        // load is then one cache line, where a misaligned one would touch two. The engine's tensors are
+        // aligned, so they are used in place unless their rows need padding.
+        fixed (T* px = x)
+        fixed (T* pf = f)
+        fixed (T* py = y)
         {
-            fixed (T* px = x)
-            fixed (T* pf = f)
-            fixed (T* pp = packed)
-            fixed (T* py = y)
+            if (ldb == oc && IsAligned(pf))
             {
-                T* b = Align(pp);
-                if (ldb == oc) new ReadOnlySpan<T>(pf, rows * oc).CopyTo(new Span<T>(b, rows * ldb));
-                else
-                {
-                    new Span<T>(b, rows * ldb).Clear();
-                    for (int r = 0; r < rows; r++) new ReadOnlySpan<T>(pf + (long)r * oc, oc).CopyTo(new Span<T>(b + (long)r * ldb, oc));
-                }
-                Run(pass, px, b, ldb, py);
+                Run(pass, px, pf, ldb, py);
+                return true;
             }
+            var packed = ArrayPool<T>.Shared.Rent(rows * ldb + AlignSlack<T>());
+            try
+            {
+                fixed (T* pp = packed)
+                {
+                    T* b = Align(pp);
+                    if (ldb == oc) new ReadOnlySpan<T>(pf, rows * oc).CopyTo(new Span<T>(b, rows * ldb));
+                    else
+                    {
+                        new Span<T>(b, rows * ldb).Clear();
+                        for (int r = 0; r < rows; r++) new ReadOnlySpan<T>(pf + (long)r * oc, oc).CopyTo(new Span<T>(b + (long)r * ldb, oc));
+                    }
+                    Run(pass, px, b, ldb, py);
+                }
+            }
+            finally { ArrayPool<T>.Shared.Return(packed); }
         }
-        finally { ArrayPool<T>.Shared.Return(packed); }
         return true;
     }
 
     /// <summary>Extra elements to rent so a block can start on a 64-byte boundary inside the array.</summary>
     private static int AlignSlack<T>() where T : unmanaged => 64 / sizeof(T);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAligned<T>(T* p) where T : unmanaged => ((nint)p & 63) == 0;
 
     /// <summary>The first 64-byte aligned address at or after <paramref name="p"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -28,19 +28,21 @@ public static unsafe partial class ConvDirect
         int rows = g.KH * g.KW * g.C;
         // Tiles add whole 12-row blocks: the partial has room for the rows past the last real one.
         int accLen = (rows + ConvTiles.MaxRows) * ldd;
-        int dyLen = ldd == oc ? 0 : g.OH * g.OW * ldd;
+        // dy rows are copied per image into an aligned block, padded to ldd (see FilterImage).
+        int dyLen = g.OH * g.OW * ldd + AlignSlack<T>();
         // Images go to a fixed number of contiguous ranges, each summed in order into its own partial, and
         // the partials are added in range order: the result is bit-identical run to run (training with a
         // fixed seed must be) whatever the thread scheduling or core count.
         int parts = System.Math.Min(g.N, Partitions);
-        var partials = ArrayPool<T>.Shared.Rent(parts * accLen);
+        var partials = ArrayPool<T>.Shared.Rent(parts * accLen + AlignSlack<T>());
         try
         {
             fixed (T* px = x)
             fixed (T* pdy = dy)
-            fixed (T* pacc = partials)
+            fixed (T* pinned = partials)
             fixed (T* pdf = df)
             {
+                T* pacc = Align(pinned);
                 int next = 0;
                 var body = new FilterParts<T>
                 {
@@ -78,7 +80,7 @@ public static unsafe partial class ConvDirect
         public readonly void Run(int start, int end)
         {
             var image = ArrayPool<T>.Shared.Rent((int)P.PaddedSize + 1);
-            var dyPad = ArrayPool<T>.Shared.Rent(System.Math.Max(1, DyLen));
+            var dyPad = ArrayPool<T>.Shared.Rent(DyLen);
             try
             {
                 for (int part; (part = Interlocked.Increment(ref *Next) - 1) < Parts;)
@@ -103,17 +105,20 @@ public static unsafe partial class ConvDirect
         int pixels = p.OutH * p.OutW, oc = p.Cout;
         T* dyImg = dy + (long)n * pixels * oc;
         fixed (T* xp = image)
-        fixed (T* dp = dyPad)
+        fixed (T* dpinned = dyPad)
         {
             PadImage(x + (long)n * p.SrcH * p.SrcW * p.Cin, p.SrcH, p.SrcW, p.Cin, xp, p.PH, p.PW, p.PadTop, p.PadLeft);
-            T* d = dyImg;
-            if (ldd != oc)
+            // The tiles' vector operand is dy: a 64-byte aligned copy makes each load one cache line, and whole-vector
+            // loads need rows padded to ldd (the pad lanes only feed discarded columns).
+            // Tensors from the engine's allocator are aligned already, so this copies only for other callers.
+            T* d = Align(dpinned);
+            if (ldd == oc && IsAligned(dyImg)) d = dyImg;
+            else if (ldd == oc) new ReadOnlySpan<T>(dyImg, pixels * oc).CopyTo(new Span<T>(d, pixels * ldd));
+            else
             {
-                // Whole-vector loads need dy rows padded to ldd (the pad lanes only feed discarded columns).
-                new Span<T>(dp, pixels * ldd).Clear();
+                new Span<T>(d, pixels * ldd).Clear();
                 for (int i = 0; i < pixels; i++)
-                    new ReadOnlySpan<T>(dyImg + (long)i * oc, oc).CopyTo(new Span<T>(dp + (long)i * ldd, oc));
-                d = dp;
+                    new ReadOnlySpan<T>(dyImg + (long)i * oc, oc).CopyTo(new Span<T>(d + (long)i * ldd, oc));
             }
             long* o = stackalloc long[ConvTiles.MaxRows];
             long rowStep = (long)p.SH * p.PW * p.Cin, colStep = (long)p.SW * p.Cin;
