@@ -34,6 +34,8 @@ public sealed class ConvDirectTests
         (2, 7, 7, 40, 3, 3, 24, 2, 1, true),
         (1, 5, 6, 64, 3, 3, 128, 1, 1, true),    // filter > 256 KiB (float): forward and input gradient in tap groups
         (7, 12, 12, 16, 3, 3, 24, 1, 1, true),   // 7 images over 4 filter-gradient partitions, in parallel
+        (1, 4, 4, 8, 3, 3, 30, 1, 1, true),      // float 2-vector block, 16 pixels: a short 6-row last tile, 4 valid
+        (2, 3, 6, 8, 3, 3, 30, 1, 1, true),      // 18 pixels: the 6-row last tile is whole (stored straight to the output)
     ];
 
     /// <summary>One case's random input, filter and output gradient, flat and as reference images.</summary>

@@ -136,20 +136,21 @@ public static unsafe partial class ConvDirect
         try
         {
             fixed (T* pdy = dy)
+            fixed (T* pf = f)
             fixed (T* pp = packed)
             fixed (T* pdx = dx)
             {
                 T* pb = Align(pp);
-                var b = new Span<T>(pb, taps * oc * ldb);
-                b.Clear();
+                if (ldb != g.C) new Span<T>(pb, taps * oc * ldb).Clear(); // the lanes past C must read as 0
                 for (int kh = 0; kh < g.KH; kh++)
                     for (int kw = 0; kw < g.KW; kw++)
                     {
                         int flipped = (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw);
-                        var src = f.Slice((kh * g.KW + kw) * g.C * oc, g.C * oc);
-                        var dst = b.Slice(flipped * oc * ldb, oc * ldb);
-                        for (int c = 0; c < g.C; c++)
-                            for (int o = 0; o < oc; o++) dst[o * ldb + c] = src[c * oc + o];
+                        // Written in order, read with stride oc (the filter is small next to the pass).
+                        T* src = pf + (long)(kh * g.KW + kw) * g.C * oc;
+                        T* dst = pb + (long)flipped * oc * ldb;
+                        for (int o = 0; o < oc; o++)
+                            for (int c = 0; c < g.C; c++) dst[(long)o * ldb + c] = src[(long)c * oc + o];
                     }
                 Run(pass, pdy, pb, ldb, pdx);
             }
@@ -231,7 +232,7 @@ public static unsafe partial class ConvDirect
             for (int t0 = 0; t0 < taps; t0 += group)
             {
                 int tg = System.Math.Min(group, taps - t0);
-                bool direct = tg == taps;
+
                 T* bg = b + (long)t0 * p.Cin * ldb;
                 for (int ob = 0; ob < p.Cout; )
                 {
@@ -240,6 +241,7 @@ public static unsafe partial class ConvDirect
                     int cols = System.Math.Min(width, p.Cout - ob);
                     for (int r0 = p0; r0 < p1; r0 += mr)
                     {
+                        mr = ConvTiles.RowsFor(nv, p1 - r0);
                         int valid = System.Math.Min(mr, p1 - r0);
                         for (int r = 0; r < mr; r++)
                         {
@@ -248,13 +250,13 @@ public static unsafe partial class ConvDirect
                             o[r] = ((long)oh * p.SH * p.PW + (long)ow * p.SW) * p.Cin;
                         }
                         T* rows = y + (long)r0 * p.Cout + ob;
-                        if (direct && valid == mr && cols == width)
+                        if (valid == mr && cols == width)
                         {
-                            // A whole tile of whole vectors: registers straight to the output rows.
-                            ConvTiles.Rows(nv, xp, o, tapOff, taps, p.Cin, bg + ob, ldb, rows, p.Cout);
+                            // A whole tile of whole vectors: registers straight to the output rows (added to them after the first group).
+                            ConvTiles.Rows(nv, mr, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, rows, p.Cout, add: t0 > 0);
                             continue;
                         }
-                        ConvTiles.Rows(nv, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, tile, width);
+                        ConvTiles.Rows(nv, mr, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, tile, width);
                         for (int r = 0; r < valid; r++)
                         {
                             T* part = tile + r * width, row = rows + (long)r * p.Cout;

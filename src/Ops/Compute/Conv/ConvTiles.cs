@@ -17,7 +17,7 @@ namespace GraphEngine.Ops.Compute;
 /// Output depths that are not a multiple of 4 vectors finish with 12-row tiles of 2 vectors, then 1.
 /// The accumulators of a 6×4-vector tile (24 zmm) plus 4 b vectors and a broadcast fit AVX-512's 32 registers.
 /// </summary>
-internal static unsafe class ConvTiles
+internal static unsafe partial class ConvTiles
 {
     public const int MaxRows = 12;
 
@@ -48,16 +48,16 @@ internal static unsafe class ConvTiles
 
     /// <summary>Forward tile of <see cref="RowsFor"/>(nv) rows × nv vectors, stored at tile + r·ldt (a scratch tile or the output rows themselves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Rows<T>(int nv, T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
+    public static void Rows<T>(int nv, T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         if (Wide)
         {
-            if (nv == 4) Rows6x4(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
-            else if (nv == 2) Rows12x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
-            else Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
+            if (nv == 4) Rows6x4(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
+            else if (nv == 2) Rows12x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
+            else Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
         }
-        else if (nv == 2) ConvTiles256.Rows6x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
-        else ConvTiles256.Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt);
+        else if (nv == 2) ConvTiles256.Rows6x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
+        else ConvTiles256.Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
     }
 
     /// <summary>Filter-gradient tile of <see cref="RowsFor"/>(nv) rows × nv vectors, added into acc.</summary>
@@ -88,7 +88,7 @@ internal static unsafe class ConvTiles
     /// Row r of the result is stored at tile + r·ldt (a scratch tile, or the output when the whole tile is valid).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x4<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
+    public static void Rows6x4<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a00 = default, a01 = default, a02 = default, a03 = default;
@@ -121,14 +121,14 @@ internal static unsafe class ConvTiles
             }
         }
         int w = ldt;
-        Put(tile, v, a00, a01, a02, a03); Put(tile + w, v, a10, a11, a12, a13);
-        Put(tile + 2 * w, v, a20, a21, a22, a23); Put(tile + 3 * w, v, a30, a31, a32, a33);
-        Put(tile + 4 * w, v, a40, a41, a42, a43); Put(tile + 5 * w, v, a50, a51, a52, a53);
+        Out4(tile, v, a00, a01, a02, a03, add); Out4(tile + w, v, a10, a11, a12, a13, add);
+        Out4(tile + 2 * w, v, a20, a21, a22, a23, add); Out4(tile + 3 * w, v, a30, a31, a32, a33, add);
+        Out4(tile + 4 * w, v, a40, a41, a42, a43, add); Out4(tile + 5 * w, v, a50, a51, a52, a53, add);
     }
 
     /// <summary>Forward tile, 12 rows × 2 vectors (output depths of 2 vectors or less). Same contract.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
+    public static void Rows12x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -158,10 +158,10 @@ internal static unsafe class ConvTiles
             }
         }
         int w = ldt;
-        Put2(tile, v, a00, a01); Put2(tile + w, v, a10, a11); Put2(tile + 2 * w, v, a20, a21);
-        Put2(tile + 3 * w, v, a30, a31); Put2(tile + 4 * w, v, a40, a41); Put2(tile + 5 * w, v, a50, a51);
-        Put2(tile + 6 * w, v, a60, a61); Put2(tile + 7 * w, v, a70, a71); Put2(tile + 8 * w, v, a80, a81);
-        Put2(tile + 9 * w, v, a90, a91); Put2(tile + 10 * w, v, aa0, aa1); Put2(tile + 11 * w, v, ab0, ab1);
+        Out2(tile, v, a00, a01, add); Out2(tile + w, v, a10, a11, add); Out2(tile + 2 * w, v, a20, a21, add);
+        Out2(tile + 3 * w, v, a30, a31, add); Out2(tile + 4 * w, v, a40, a41, add); Out2(tile + 5 * w, v, a50, a51, add);
+        Out2(tile + 6 * w, v, a60, a61, add); Out2(tile + 7 * w, v, a70, a71, add); Out2(tile + 8 * w, v, a80, a81, add);
+        Out2(tile + 9 * w, v, a90, a91, add); Out2(tile + 10 * w, v, aa0, aa1, add); Out2(tile + 11 * w, v, ab0, ab1, add);
     }
 
     /// <summary>
@@ -246,7 +246,7 @@ internal static unsafe class ConvTiles
 
     /// <summary>Forward tile, 12 rows × 1 vector (output depths of one vector or a last odd vector). Same contract.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
+    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -267,9 +267,9 @@ internal static unsafe class ConvTiles
                 aa = Fma(Vector512.Create(xc[o[10]]), b0, aa); ab = Fma(Vector512.Create(xc[o[11]]), b0, ab);
             }
         }
-        a0.Store(tile); a1.Store(tile + ldt); a2.Store(tile + 2 * ldt); a3.Store(tile + 3 * ldt);
-        a4.Store(tile + 4 * ldt); a5.Store(tile + 5 * ldt); a6.Store(tile + 6 * ldt); a7.Store(tile + 7 * ldt);
-        a8.Store(tile + 8 * ldt); a9.Store(tile + 9 * ldt); aa.Store(tile + 10 * ldt); ab.Store(tile + 11 * ldt);
+        Out1(tile, a0, add); Out1(tile + ldt, a1, add); Out1(tile + 2 * ldt, a2, add); Out1(tile + 3 * ldt, a3, add);
+        Out1(tile + 4 * ldt, a4, add); Out1(tile + 5 * ldt, a5, add); Out1(tile + 6 * ldt, a6, add); Out1(tile + 7 * ldt, a7, add);
+        Out1(tile + 8 * ldt, a8, add); Out1(tile + 9 * ldt, a9, add); Out1(tile + 10 * ldt, aa, add); Out1(tile + 11 * ldt, ab, add);
     }
 
     /// <summary>Filter-gradient tile, 12 rows × 1 vector. Same contract as <see cref="Outer6x4"/>.</summary>
@@ -302,17 +302,7 @@ internal static unsafe class ConvTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddOne<T>(T* p, Vector512<T> a) where T : unmanaged => (Vector512.Load(p) + a).Store(p);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put<T>(T* p, int v, Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d) where T : unmanaged
-    {
-        a.Store(p); b.Store(p + v); c.Store(p + 2 * v); d.Store(p + 3 * v);
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put2<T>(T* p, int v, Vector512<T> a, Vector512<T> b) where T : unmanaged
-    {
-        a.Store(p); b.Store(p + v);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add<T>(T* p, int v, Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d) where T : unmanaged
@@ -325,5 +315,25 @@ internal static unsafe class ConvTiles
     private static void Add2<T>(T* p, int v, Vector512<T> a, Vector512<T> b) where T : unmanaged
     {
         (Vector512.Load(p) + a).Store(p); (Vector512.Load(p + v) + b).Store(p + v);
+    }
+
+    /// <summary>Stores a row's vector, or adds it to what is there (later tap groups of one output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out1<T>(T* p, Vector512<T> a, bool add) where T : unmanaged
+    {
+        if (add) a += Vector512.Load(p);
+        a.Store(p);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out2<T>(T* p, int v, Vector512<T> a, Vector512<T> b, bool add) where T : unmanaged
+    {
+        Out1(p, a, add); Out1(p + v, b, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out4<T>(T* p, int v, Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d, bool add) where T : unmanaged
+    {
+        Out1(p, a, add); Out1(p + v, b, add); Out1(p + 2 * v, c, add); Out1(p + 3 * v, d, add);
     }
 }

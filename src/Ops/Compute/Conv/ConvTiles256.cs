@@ -19,7 +19,7 @@ internal static unsafe class ConvTiles256
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
+    public static void Rows6x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector256<T>.Count;
         Vector256<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -41,13 +41,13 @@ internal static unsafe class ConvTiles256
             }
         }
         int w = ldt;
-        a00.Store(tile); a01.Store(tile + v); a10.Store(tile + w); a11.Store(tile + w + v);
-        a20.Store(tile + 2 * w); a21.Store(tile + 2 * w + v); a30.Store(tile + 3 * w); a31.Store(tile + 3 * w + v);
-        a40.Store(tile + 4 * w); a41.Store(tile + 4 * w + v); a50.Store(tile + 5 * w); a51.Store(tile + 5 * w + v);
+        Out1(tile, a00, add); Out1(tile + v, a01, add); Out1(tile + w, a10, add); Out1(tile + w + v, a11, add);
+        Out1(tile + 2 * w, a20, add); Out1(tile + 2 * w + v, a21, add); Out1(tile + 3 * w, a30, add); Out1(tile + 3 * w + v, a31, add);
+        Out1(tile + 4 * w, a40, add); Out1(tile + 4 * w + v, a41, add); Out1(tile + 5 * w, a50, add); Out1(tile + 5 * w + v, a51, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt) where T : unmanaged
+    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector256<T>.Count;
         Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -68,9 +68,9 @@ internal static unsafe class ConvTiles256
                 aa = Fma(Vector256.Create(xc[o[10]]), b0, aa); ab = Fma(Vector256.Create(xc[o[11]]), b0, ab);
             }
         }
-        a0.Store(tile); a1.Store(tile + ldt); a2.Store(tile + 2 * ldt); a3.Store(tile + 3 * ldt);
-        a4.Store(tile + 4 * ldt); a5.Store(tile + 5 * ldt); a6.Store(tile + 6 * ldt); a7.Store(tile + 7 * ldt);
-        a8.Store(tile + 8 * ldt); a9.Store(tile + 9 * ldt); aa.Store(tile + 10 * ldt); ab.Store(tile + 11 * ldt);
+        Out1(tile, a0, add); Out1(tile + ldt, a1, add); Out1(tile + 2 * ldt, a2, add); Out1(tile + 3 * ldt, a3, add);
+        Out1(tile + 4 * ldt, a4, add); Out1(tile + 5 * ldt, a5, add); Out1(tile + 6 * ldt, a6, add); Out1(tile + 7 * ldt, a7, add);
+        Out1(tile + 8 * ldt, a8, add); Out1(tile + 9 * ldt, a9, add); Out1(tile + 10 * ldt, aa, add); Out1(tile + 11 * ldt, ab, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -133,5 +133,13 @@ internal static unsafe class ConvTiles256
     private static void Add2<T>(T* p, int v, Vector256<T> a, Vector256<T> b) where T : unmanaged
     {
         (Vector256.Load(p) + a).Store(p); (Vector256.Load(p + v) + b).Store(p + v);
+    }
+
+    /// <summary>Stores a row's vector, or adds it to what is there (later tap groups of one output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out1<T>(T* p, Vector256<T> a, bool add) where T : unmanaged
+    {
+        if (add) a += Vector256.Load(p);
+        a.Store(p);
     }
 }
