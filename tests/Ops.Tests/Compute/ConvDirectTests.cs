@@ -135,6 +135,32 @@ public sealed class ConvDirectTests
     }
 
     [TestMethod]
+    public void Avx2_tiles_match_the_reference_on_an_avx512_machine_too()
+    {
+        // The AVX2 tiles are what an AVX2-only CPU (the Zen 3) runs: exercise them here as well.
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.Inconclusive("This CPU has no AVX2/FMA: the AVX2 convolution tiles cannot run here.");
+        ConvTiles.Avx2Only = true;
+        try
+        {
+            Assert.AreEqual(8, ConvTiles.Lanes<float>(), "the 256-bit tiles are the ones in use");
+            Check("AVX2 Forward", ForwardRef,
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.Forward<float>(a, b, r, g, oc)),
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.Forward<double>(a, b, r, g, oc)));
+            Check("AVX2 BackwardInput", InputRef,
+                (a, b, r, g, oc) => { if (!ConvDirect.BackwardInput<float>(a, b, r, g, oc)) Conv2d.BackwardInputIm2Col<float>(a, b, r, g, oc); },
+                (a, b, r, g, oc) => { if (!ConvDirect.BackwardInput<double>(a, b, r, g, oc)) Conv2d.BackwardInputIm2Col<double>(a, b, r, g, oc); });
+            Check("AVX2 BackwardInputScatter", InputRef,
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardInputScatter<float>(a, b, r, g, oc)),
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardInputScatter<double>(a, b, r, g, oc)));
+            Check("AVX2 BackwardFilter", FilterRef,
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardFilter<float>(a, b, r, g, oc)),
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardFilter<double>(a, b, r, g, oc)));
+        }
+        finally { ConvTiles.Avx2Only = false; }
+    }
+
+    [TestMethod]
     public void Parallel_filter_gradient_is_bit_identical_run_to_run()
     {
         // Training with a fixed seed must repeat exactly: the per-thread partial sums must not depend on scheduling.

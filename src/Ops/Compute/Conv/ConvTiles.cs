@@ -22,7 +22,12 @@ internal static unsafe partial class ConvTiles
     public const int MaxRows = 12;
 
     /// <summary>Whether the 512-bit tiles run here; otherwise <see cref="ConvTiles256"/>'s AVX2 tiles do.</summary>
-    public static bool Wide => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+    public static bool Wide => HardwareWide && !Avx2Only;
+
+    private static readonly bool HardwareWide = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Set by tests to run the AVX2 tiles on an AVX-512 machine (the target CPU, Zen 3, has AVX2 only).</summary>
+    internal static bool Avx2Only;
 
     /// <summary>Whether either tile set runs here (float and double only).</summary>
     public static bool IsSupported<T>() where T : unmanaged =>
