@@ -1,3 +1,4 @@
+using System.Diagnostics.Tracing;
 using GraphEngine.Ops.Compute;
 
 namespace GraphEngine.Bench;
@@ -37,6 +38,10 @@ internal static class CnnAllocProfile
             session.run(tf.global_variables_initializer());
             var feeds = new FeedDict { [x] = Models.RandomImages(64, 28, 28, 1), [labels] = NumSharp.np.array(Models.RandomClasses(64)) };
             Console.WriteLine($"LeNet step sess.run(train_op), batch 64: {BytesPerCall(() => session.run(train, feeds))} bytes per run (all threads)");
+            // Which types the remaining bytes are: the runtime's allocation ticks (one per ~100 KB allocated) name the type.
+            using var ticks = new AllocationTicks();
+            for (int i = 0; i < 1000; i++) session.run(train, feeds);
+            ticks.Print("types sampled by GC allocation ticks over 1,000 steps");
         }
     }
 
@@ -72,10 +77,45 @@ internal static class CnnAllocProfile
             var pooled = tf.nn.max_pool(xt, [1, 2, 2, 1], [1, 2, 2, 1], "SAME");
             var poolGrad = tf.gradients(tf.reduce_sum(pooled), xt)[0]!;
             var all = tf.group(yt, grads[0]!, grads[1]!);
+            var convOnly = tf.group(yt);
+            var identityOnly = tf.group(tf.identity(xt));
+            var poolOnly = tf.group(pooled);
             using var s = new Session(graph);
             var feed = Models.RandomImages(64, 14, 14, 32);
+            // The same feed through an Identity: the executor's own bytes per run, to subtract from the op graphs.
+            Console.WriteLine($"  sess.run(identity of the feed): {BytesPerCall(() => s.run(identityOnly, (xt, feed)))} bytes per run");
+            Console.WriteLine($"  sess.run(conv2 forward only): {BytesPerCall(() => s.run(convOnly, (xt, feed)))} bytes per run");
+            Console.WriteLine($"  sess.run(max_pool only): {BytesPerCall(() => s.run(poolOnly, (xt, feed)))} bytes per run");
             Console.WriteLine($"  sess.run(conv2 forward + both backprops): {BytesPerCall(() => s.run(all, (xt, feed)))} bytes per run");
             Console.WriteLine($"  sess.run(max_pool + MaxPoolGrad): {BytesPerCall(() => s.run(poolGrad.op, (xt, feed)))} bytes per run");
+        }
+    }
+
+    /// <summary>Counts GCAllocationTick events by type name (each stands for about 100 KB of allocations).</summary>
+    private sealed class AllocationTicks : EventListener
+    {
+        private readonly Dictionary<string, int> _counts = [];
+
+        protected override void OnEventSourceCreated(EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+                EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x1); // GC keyword
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs e)
+        {
+            if (!e.EventName!.StartsWith("GCAllocationTick") || e.PayloadNames == null) return;
+            int i = e.PayloadNames.IndexOf("TypeName");
+            string type = i >= 0 ? e.Payload![i]?.ToString() ?? "?" : "?";
+            lock (_counts) _counts[type] = _counts.GetValueOrDefault(type) + 1;
+        }
+
+        public void Print(string title)
+        {
+            Console.WriteLine(title + ":");
+            lock (_counts)
+                foreach (var (type, n) in _counts.OrderByDescending(kv => kv.Value))
+                    Console.WriteLine($"    {n,4} × {type}");
         }
     }
 }
