@@ -15,6 +15,9 @@ internal static class ConvKernelProfile
 {
     private const int Rounds = 15, CallsPerRound = 6;
 
+    // GE_CONV_OURS_ONLY=1 leaves libtorch out: its OpenMP workers spin for a while after each call and take a core from whatever runs next.
+    private static readonly bool OursOnly = Environment.GetEnvironmentVariable("GE_CONV_OURS_ONLY") == "1";
+
     public static int Run()
     {
         bool oneCore = Environment.ProcessorCount == 1;
@@ -57,6 +60,7 @@ internal static class ConvKernelProfile
                 torch.nn.functional.conv2d(tx, tw, padding: [pad, pad]).sum().backward();
             }),
         };
+        if (OursOnly) contenders = contenders[..3];
         var times = contenders.Select(_ => new List<double>()).ToArray();
         foreach (var c in contenders) for (int i = 0; i < 3; i++) c.Call();
         for (int round = 0; round < Rounds; round++)
@@ -74,6 +78,11 @@ internal static class ConvKernelProfile
             double med = times[k][Rounds / 2], min = times[k][0];
             if (k < 3) ours += med;
             Console.WriteLine($"  {name} {contenders[k].Name,-30} median {med,8:F3} ms  min {min,8:F3} ms  {gflop * (k == 4 ? 3 : 1) / min * 1e3,5:F0} GFLOP/s at min");
+        }
+        if (OursOnly)
+        {
+            Console.WriteLine($"  {name} ours, three kernels (sum of medians) {ours,8:F3} ms");
+            return;
         }
         double torchAll = times[4][Rounds / 2];
         Console.WriteLine($"  {name} ours, three kernels (sum of medians) {ours,8:F3} ms = {ours / torchAll:F2}× libtorch's forward + both grads");

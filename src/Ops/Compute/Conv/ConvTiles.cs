@@ -126,9 +126,19 @@ internal static unsafe partial class ConvTiles
             }
         }
         int w = ldt;
-        Out4(tile, v, a00, a01, a02, a03, add); Out4(tile + w, v, a10, a11, a12, a13, add);
-        Out4(tile + 2 * w, v, a20, a21, a22, a23, add); Out4(tile + 3 * w, v, a30, a31, a32, a33, add);
-        Out4(tile + 4 * w, v, a40, a41, a42, a43, add); Out4(tile + 5 * w, v, a50, a51, a52, a53, add);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out4(tile, v, a00, a01, a02, a03, true); Out4(tile + w, v, a10, a11, a12, a13, true);
+            Out4(tile + 2 * w, v, a20, a21, a22, a23, true); Out4(tile + 3 * w, v, a30, a31, a32, a33, true);
+            Out4(tile + 4 * w, v, a40, a41, a42, a43, true); Out4(tile + 5 * w, v, a50, a51, a52, a53, true);
+        }
+        else
+        {
+            Out4(tile, v, a00, a01, a02, a03, false); Out4(tile + w, v, a10, a11, a12, a13, false);
+            Out4(tile + 2 * w, v, a20, a21, a22, a23, false); Out4(tile + 3 * w, v, a30, a31, a32, a33, false);
+            Out4(tile + 4 * w, v, a40, a41, a42, a43, false); Out4(tile + 5 * w, v, a50, a51, a52, a53, false);
+        }
     }
 
     /// <summary>Forward tile, 12 rows × 2 vectors (output depths of 2 vectors or less). Same contract.</summary>
@@ -163,10 +173,21 @@ internal static unsafe partial class ConvTiles
             }
         }
         int w = ldt;
-        Out2(tile, v, a00, a01, add); Out2(tile + w, v, a10, a11, add); Out2(tile + 2 * w, v, a20, a21, add);
-        Out2(tile + 3 * w, v, a30, a31, add); Out2(tile + 4 * w, v, a40, a41, add); Out2(tile + 5 * w, v, a50, a51, add);
-        Out2(tile + 6 * w, v, a60, a61, add); Out2(tile + 7 * w, v, a70, a71, add); Out2(tile + 8 * w, v, a80, a81, add);
-        Out2(tile + 9 * w, v, a90, a91, add); Out2(tile + 10 * w, v, aa0, aa1, add); Out2(tile + 11 * w, v, ab0, ab1, add);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out2(tile, v, a00, a01, true); Out2(tile + w, v, a10, a11, true); Out2(tile + 2 * w, v, a20, a21, true);
+            Out2(tile + 3 * w, v, a30, a31, true); Out2(tile + 4 * w, v, a40, a41, true); Out2(tile + 5 * w, v, a50, a51, true);
+            Out2(tile + 6 * w, v, a60, a61, true); Out2(tile + 7 * w, v, a70, a71, true); Out2(tile + 8 * w, v, a80, a81, true);
+            Out2(tile + 9 * w, v, a90, a91, true); Out2(tile + 10 * w, v, aa0, aa1, true); Out2(tile + 11 * w, v, ab0, ab1, true);
+        }
+        else
+        {
+            Out2(tile, v, a00, a01, false); Out2(tile + w, v, a10, a11, false); Out2(tile + 2 * w, v, a20, a21, false);
+            Out2(tile + 3 * w, v, a30, a31, false); Out2(tile + 4 * w, v, a40, a41, false); Out2(tile + 5 * w, v, a50, a51, false);
+            Out2(tile + 6 * w, v, a60, a61, false); Out2(tile + 7 * w, v, a70, a71, false); Out2(tile + 8 * w, v, a80, a81, false);
+            Out2(tile + 9 * w, v, a90, a91, false); Out2(tile + 10 * w, v, aa0, aa1, false); Out2(tile + 11 * w, v, ab0, ab1, false);
+        }
     }
 
     /// <summary>
@@ -272,9 +293,19 @@ internal static unsafe partial class ConvTiles
                 aa = Fma(Vector512.Create(xc[o[10]]), b0, aa); ab = Fma(Vector512.Create(xc[o[11]]), b0, ab);
             }
         }
-        Out1(tile, a0, add); Out1(tile + ldt, a1, add); Out1(tile + 2 * ldt, a2, add); Out1(tile + 3 * ldt, a3, add);
-        Out1(tile + 4 * ldt, a4, add); Out1(tile + 5 * ldt, a5, add); Out1(tile + 6 * ldt, a6, add); Out1(tile + 7 * ldt, a7, add);
-        Out1(tile + 8 * ldt, a8, add); Out1(tile + 9 * ldt, a9, add); Out1(tile + 10 * ldt, aa, add); Out1(tile + 11 * ldt, ab, add);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out1(tile, a0, true); Out1(tile + ldt, a1, true); Out1(tile + 2 * ldt, a2, true); Out1(tile + 3 * ldt, a3, true);
+            Out1(tile + 4 * ldt, a4, true); Out1(tile + 5 * ldt, a5, true); Out1(tile + 6 * ldt, a6, true); Out1(tile + 7 * ldt, a7, true);
+            Out1(tile + 8 * ldt, a8, true); Out1(tile + 9 * ldt, a9, true); Out1(tile + 10 * ldt, aa, true); Out1(tile + 11 * ldt, ab, true);
+        }
+        else
+        {
+            Out1(tile, a0, false); Out1(tile + ldt, a1, false); Out1(tile + 2 * ldt, a2, false); Out1(tile + 3 * ldt, a3, false);
+            Out1(tile + 4 * ldt, a4, false); Out1(tile + 5 * ldt, a5, false); Out1(tile + 6 * ldt, a6, false); Out1(tile + 7 * ldt, a7, false);
+            Out1(tile + 8 * ldt, a8, false); Out1(tile + 9 * ldt, a9, false); Out1(tile + 10 * ldt, aa, false); Out1(tile + 11 * ldt, ab, false);
+        }
     }
 
     /// <summary>Filter-gradient tile, 12 rows × 1 vector. Same contract as <see cref="Outer6x4"/>.</summary>

@@ -41,9 +41,19 @@ internal static unsafe class ConvTiles256
             }
         }
         int w = ldt;
-        Out1(tile, a00, add); Out1(tile + v, a01, add); Out1(tile + w, a10, add); Out1(tile + w + v, a11, add);
-        Out1(tile + 2 * w, a20, add); Out1(tile + 2 * w + v, a21, add); Out1(tile + 3 * w, a30, add); Out1(tile + 3 * w + v, a31, add);
-        Out1(tile + 4 * w, a40, add); Out1(tile + 4 * w + v, a41, add); Out1(tile + 5 * w, a50, add); Out1(tile + 5 * w + v, a51, add);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out1(tile, a00, true); Out1(tile + v, a01, true); Out1(tile + w, a10, true); Out1(tile + w + v, a11, true);
+            Out1(tile + 2 * w, a20, true); Out1(tile + 2 * w + v, a21, true); Out1(tile + 3 * w, a30, true); Out1(tile + 3 * w + v, a31, true);
+            Out1(tile + 4 * w, a40, true); Out1(tile + 4 * w + v, a41, true); Out1(tile + 5 * w, a50, true); Out1(tile + 5 * w + v, a51, true);
+        }
+        else
+        {
+            Out1(tile, a00, false); Out1(tile + v, a01, false); Out1(tile + w, a10, false); Out1(tile + w + v, a11, false);
+            Out1(tile + 2 * w, a20, false); Out1(tile + 2 * w + v, a21, false); Out1(tile + 3 * w, a30, false); Out1(tile + 3 * w + v, a31, false);
+            Out1(tile + 4 * w, a40, false); Out1(tile + 4 * w + v, a41, false); Out1(tile + 5 * w, a50, false); Out1(tile + 5 * w + v, a51, false);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -68,9 +78,19 @@ internal static unsafe class ConvTiles256
                 aa = Fma(Vector256.Create(xc[o[10]]), b0, aa); ab = Fma(Vector256.Create(xc[o[11]]), b0, ab);
             }
         }
-        Out1(tile, a0, add); Out1(tile + ldt, a1, add); Out1(tile + 2 * ldt, a2, add); Out1(tile + 3 * ldt, a3, add);
-        Out1(tile + 4 * ldt, a4, add); Out1(tile + 5 * ldt, a5, add); Out1(tile + 6 * ldt, a6, add); Out1(tile + 7 * ldt, a7, add);
-        Out1(tile + 8 * ldt, a8, add); Out1(tile + 9 * ldt, a9, add); Out1(tile + 10 * ldt, aa, add); Out1(tile + 11 * ldt, ab, add);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out1(tile, a0, true); Out1(tile + ldt, a1, true); Out1(tile + 2 * ldt, a2, true); Out1(tile + 3 * ldt, a3, true);
+            Out1(tile + 4 * ldt, a4, true); Out1(tile + 5 * ldt, a5, true); Out1(tile + 6 * ldt, a6, true); Out1(tile + 7 * ldt, a7, true);
+            Out1(tile + 8 * ldt, a8, true); Out1(tile + 9 * ldt, a9, true); Out1(tile + 10 * ldt, aa, true); Out1(tile + 11 * ldt, ab, true);
+        }
+        else
+        {
+            Out1(tile, a0, false); Out1(tile + ldt, a1, false); Out1(tile + 2 * ldt, a2, false); Out1(tile + 3 * ldt, a3, false);
+            Out1(tile + 4 * ldt, a4, false); Out1(tile + 5 * ldt, a5, false); Out1(tile + 6 * ldt, a6, false); Out1(tile + 7 * ldt, a7, false);
+            Out1(tile + 8 * ldt, a8, false); Out1(tile + 9 * ldt, a9, false); Out1(tile + 10 * ldt, aa, false); Out1(tile + 11 * ldt, ab, false);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

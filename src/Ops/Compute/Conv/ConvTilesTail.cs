@@ -45,7 +45,16 @@ internal static unsafe partial class ConvTiles
             }
         }
         int w = ldt;
-        Out2(tile, v, a00, a01, add); Out2(tile + w, v, a10, a11, add); Out2(tile + 2 * w, v, a20, a21, add);
-        Out2(tile + 3 * w, v, a30, a31, add); Out2(tile + 4 * w, v, a40, a41, add); Out2(tile + 5 * w, v, a50, a51, add);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out2(tile, v, a00, a01, true); Out2(tile + w, v, a10, a11, true); Out2(tile + 2 * w, v, a20, a21, true);
+            Out2(tile + 3 * w, v, a30, a31, true); Out2(tile + 4 * w, v, a40, a41, true); Out2(tile + 5 * w, v, a50, a51, true);
+        }
+        else
+        {
+            Out2(tile, v, a00, a01, false); Out2(tile + w, v, a10, a11, false); Out2(tile + 2 * w, v, a20, a21, false);
+            Out2(tile + 3 * w, v, a30, a31, false); Out2(tile + 4 * w, v, a40, a41, false); Out2(tile + 5 * w, v, a50, a51, false);
+        }
     }
 }
