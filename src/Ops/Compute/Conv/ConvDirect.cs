@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace GraphEngine.Ops.Compute;
 
@@ -50,12 +51,24 @@ public static unsafe partial class ConvDirect
         return (cols + w - 1) / w * w;
     }
 
-    /// <summary>dst[0..len) += src[0..len).</summary>
+    /// <summary>
+    /// dst[0..len) += src[0..len), in the widest vectors that fit and then narrower ones: the scatter's runs
+    /// are short (a kernel row of LeNet-5's conv2 is 30 floats), so the tail must not fall to scalar code.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo<T>(T* dst, T* src, int len) where T : unmanaged, INumber<T>
     {
-        int j = 0, v = Vector<T>.Count;
-        for (; j + v <= len; j += v) (Vector.Load(dst + j) + Vector.Load(src + j)).Store(dst + j);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + Vector512<T>.Count <= len; j += Vector512<T>.Count)
+                (Vector512.Load(dst + j) + Vector512.Load(src + j)).Store(dst + j);
+        for (; j + Vector256<T>.Count <= len; j += Vector256<T>.Count)
+            (Vector256.Load(dst + j) + Vector256.Load(src + j)).Store(dst + j);
+        if (j + Vector128<T>.Count <= len)
+        {
+            (Vector128.Load(dst + j) + Vector128.Load(src + j)).Store(dst + j);
+            j += Vector128<T>.Count;
+        }
         for (; j < len; j++) dst[j] += src[j];
     }
 
