@@ -18,9 +18,11 @@ internal static class Breakdown
     {
         if (model == "cnn-ops") return CnnOpProfile.Run();
         if (model == "mlp-ops") return MlpOpProfile.Run();
+        if (model == "cnn-alloc") return CnnAllocProfile.Run();
+        if (model == "conv-kernels") return ConvKernelProfile.Run();
         if (model is not ("mlp" or "cnn"))
         {
-            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops");
+            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops|mlp-ops|cnn-alloc|conv-kernels");
             return 2;
         }
         bool mlp = model == "mlp";

@@ -66,21 +66,32 @@ internal static class ConvKernels
         return p.Geometry(n, h, w, c, filterDims[0], filterDims[1]);
     }
 
-    /// <summary>Reads a 4-value int32 sizes input (input_sizes/filter_sizes); 2 values give the spatial dims only.</summary>
-    public static long[] Sizes(HostTensor t, string opName, string what)
+    /// <summary>
+    /// Reads a 4-value int32/int64 sizes input (input_sizes/filter_sizes) into <paramref name="dst"/> (4 long);
+    /// 2 values give the spatial dims only.
+    /// </summary>
+    public static Span<long> Sizes(HostTensor t, string opName, string what, Span<long> dst)
     {
         if (t.Rank != 1 || (t.NumElements != 4 && t.NumElements != 2))
             throw new InvalidArgumentException($"{opName}: {what} input must be 1-dim, not {t.Rank} (4 values expected, got shape {t.Shape})");
-        return t.ToInt64Array();
+        int count = (int)t.NumElements;
+        if (t.DType == DType.Int32)
+        {
+            var values = t.AsReadOnlySpan<int>();
+            for (int i = 0; i < count; i++) dst[i] = values[i];
+        }
+        else if (t.DType == DType.Int64) t.AsReadOnlySpan<long>().CopyTo(dst);
+        else throw new InvalidArgumentException($"{opName}: {what} must be int32 or int64, got {t.DType.Name()}");
+        return dst[..count];
     }
 
     /// <summary>out_backprop must have the shape the forward op would have produced (TF's ConvBackpropComputeDimensions).</summary>
     public static void CheckOutBackprop(string op, ConvParams p, ConvGeometry g, long outDepth, HostTensor dy)
     {
-        var expected = p.Join(g.N, g.OH, g.OW, outDepth);
+        var expected = p.Join(g.N, g.OH, g.OW, outDepth, stackalloc long[4]);
         if (dy.Rank != 4 || !dy.Dims.SequenceEqual(expected))
             throw new InvalidArgumentException(
-                $"{op}: Size of out_backprop doesn't match computed: actual = {dy.Shape}, computed = {new TensorShape(expected)}");
+                $"{op}: Size of out_backprop doesn't match computed: actual = {dy.Shape}, computed = {new TensorShape(expected.ToArray())}");
     }
 }
 
@@ -97,7 +108,7 @@ internal sealed class Conv2DKernel<T>(OpKernelConstruction c, bool depthwise) : 
         ConvKernels.Check4D(f, "filter");
         var g = ConvKernels.Geometry(_p, x.Dims, f.Dims, depthwise);
         long outDepth = depthwise ? g.C * f.Dims[3] : f.Dims[3];
-        var y = ctx.AllocateOutput(0, _p.Join(g.N, g.OH, g.OW, outDepth));
+        var y = ctx.AllocateOutput(0, _p.Join(g.N, g.OH, g.OW, outDepth, stackalloc long[4]));
         if (y.NumElements == 0) return;
         var xs = LayoutScratch.ToNhwc<T>(x, _p.Nchw, out var xScratch);
         var ys = LayoutScratch.OutputNhwc<T>(y, _p.Nchw, out var scratch);
@@ -120,11 +131,11 @@ internal sealed class Conv2DBackpropInputKernel<T>(OpKernelConstruction c, bool 
         var dy = ctx.Input(2);
         ConvKernels.Check4D(f, "filter");
         ConvKernels.Check4D(dy, "out_backprop");
-        var sizes = ConvKernels.Sizes(ctx.Input(0), _op, "input_sizes");
+        Span<long> sizes = ConvKernels.Sizes(ctx.Input(0), _op, "input_sizes", stackalloc long[4]);
         if (sizes.Length == 2)
         {
             var (n, _, _, _) = _p.Split(dy.Dims);
-            sizes = _p.Join(n, sizes[0], sizes[1], f.Dims[2]);
+            sizes = _p.Join(n, sizes[0], sizes[1], f.Dims[2], stackalloc long[4]);
         }
         var g = ConvKernels.Geometry(_p, sizes, f.Dims, depthwise);
         long outDepth = depthwise ? g.C * f.Dims[3] : f.Dims[3];
@@ -152,7 +163,7 @@ internal sealed class Conv2DBackpropFilterKernel<T>(OpKernelConstruction c, bool
         var dy = ctx.Input(2);
         ConvKernels.Check4D(x, "input");
         ConvKernels.Check4D(dy, "out_backprop");
-        var sizes = ConvKernels.Sizes(ctx.Input(1), _op, "filter_sizes");
+        Span<long> sizes = ConvKernels.Sizes(ctx.Input(1), _op, "filter_sizes", stackalloc long[4]);
         if (sizes.Length != 4)
             throw new InvalidArgumentException($"{_op}: filter_sizes must have 4 values, got {sizes.Length}");
         var g = ConvKernels.Geometry(_p, x.Dims, sizes, depthwise);

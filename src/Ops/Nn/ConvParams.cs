@@ -60,6 +60,16 @@ internal sealed record ConvParams(string Op, bool Nchw, bool Same, long StrideH,
     /// <summary>A 4-D shape in this layout from N, H, W, C.</summary>
     public long[] Join(long n, long h, long w, long c) => Nchw ? [n, c, h, w] : [n, h, w, c];
 
+    /// <summary><see cref="Join(long, long, long, long)"/> into a caller's buffer (a stackalloc), so kernels allocate nothing per run.</summary>
+    public Span<long> Join(long n, long h, long w, long c, Span<long> dst)
+    {
+        dst = dst[..4];
+        dst[0] = n;
+        if (Nchw) { dst[1] = c; dst[2] = h; dst[3] = w; }
+        else { dst[1] = h; dst[2] = w; dst[3] = c; }
+        return dst;
+    }
+
     /// <summary>
     /// Output size of one spatial dim in a shape function (TF's GetWindowedOutputSizeFromDimsV2):
     /// unknown stays unknown; a VALID window larger than the input is TF's "Negative dimension" error.

@@ -135,13 +135,6 @@ internal static class PoolingKernels
         k.Add(NnOps.AvgPoolGrad, DType.Double, c => new AvgPoolGradKernel<double>(c));
     }
 
-    /// <summary><see cref="ConvParams.Join"/> into <paramref name="dims"/> (4 long), so a step allocates no shape array.</summary>
-    public static void Join(ConvParams p, long n, long h, long w, long c, Span<long> dims)
-    {
-        if (p.Nchw) { dims[0] = n; dims[1] = c; dims[2] = h; dims[3] = w; }
-        else { dims[0] = n; dims[1] = h; dims[2] = w; dims[3] = c; }
-    }
-
     public static void Check4D(HostTensor t, string what)
     {
         if (t.Rank != 4) throw new InvalidArgumentException($"{what} must be 4-dimensional");
@@ -157,9 +150,7 @@ internal sealed class PoolKernel<T>(OpKernelConstruction c, bool max) : IOpKerne
         var x = ctx.Input(0);
         PoolingKernels.Check4D(x, "input");
         var g = _p.Geometry(x.Dims);
-        Span<long> pooled = stackalloc long[4];
-        PoolingKernels.Join(_p.Conv, g.N, g.OH, g.OW, g.C, pooled);
-        var y = ctx.AllocateOutput(0, pooled);
+        var y = ctx.AllocateOutput(0, _p.Conv.Join(g.N, g.OH, g.OW, g.C, stackalloc long[4]));
         if (y.NumElements == 0) return;
         var xs = LayoutScratch.ToNhwc<T>(x, _p.Conv.Nchw, out var xScratch);
         var ys = LayoutScratch.OutputNhwc<T>(y, _p.Conv.Nchw, out var scratch);
@@ -184,11 +175,10 @@ internal sealed class MaxPoolGradKernel<T>(OpKernelConstruction c, bool gradGrad
         PoolingKernels.Check4D(y, "orig_output");
         PoolingKernels.Check4D(grad, "grad");
         var g = _p.Geometry(x.Dims);
-        Span<long> pooled = stackalloc long[4];
-        PoolingKernels.Join(_p.Conv, g.N, g.OH, g.OW, g.C, pooled);
+        ReadOnlySpan<long> pooled = _p.Conv.Join(g.N, g.OH, g.OW, g.C, stackalloc long[4]);
         if (!y.Dims.SequenceEqual(pooled))
             throw new InvalidArgumentException($"Expected orig_output shape to be {new TensorShape(pooled.ToArray())}, but got {y.Shape}");
-        ReadOnlySpan<long> gradShape = gradGrad ? x.Dims : pooled;
+        var gradShape = gradGrad ? x.Dims : pooled;
         if (!grad.Dims.SequenceEqual(gradShape))
             throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(gradShape.ToArray())}, but got {grad.Shape}");
         var output = ctx.AllocateOutput(0, gradGrad ? pooled : x.Dims);
@@ -218,8 +208,7 @@ internal sealed class AvgPoolGradKernel<T>(OpKernelConstruction c) : IOpKernel w
         Span<long> dims = stackalloc long[4];
         shapeTensor.CopyInt64To(dims);
         var g = _p.Geometry(dims);
-        Span<long> pooled = stackalloc long[4];
-        PoolingKernels.Join(_p.Conv, g.N, g.OH, g.OW, g.C, pooled);
+        var pooled = _p.Conv.Join(g.N, g.OH, g.OW, g.C, stackalloc long[4]);
         if (!grad.Dims.SequenceEqual(pooled))
             throw new InvalidArgumentException($"Expected grad shape to be {new TensorShape(pooled.ToArray())}, but got {grad.Shape}");
         var dx = ctx.AllocateOutput(0, dims);

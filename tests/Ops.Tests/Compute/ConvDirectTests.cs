@@ -32,6 +32,10 @@ public sealed class ConvDirectTests
         (3, 14, 14, 6, 5, 5, 16, 1, 1, false),   // LeNet-5 conv2: one-vector output depth
         (2, 9, 8, 16, 3, 3, 48, 1, 1, true),     // float: 3 vectors (2 + 1); double: 6 (4 + 2)
         (2, 7, 7, 40, 3, 3, 24, 2, 1, true),
+        (1, 5, 6, 64, 3, 3, 128, 1, 1, true),    // filter > 256 KiB (float): forward and input gradient in tap groups
+        (7, 12, 12, 16, 3, 3, 24, 1, 1, true),   // 7 images over 4 filter-gradient partitions, in parallel
+        (1, 4, 4, 8, 3, 3, 30, 1, 1, true),      // float 2-vector block, 16 pixels: a short 6-row last tile, 4 valid
+        (2, 3, 6, 8, 3, 3, 30, 1, 1, true),      // 18 pixels: the 6-row last tile is whole (stored straight to the output)
     ];
 
     /// <summary>One case's random input, filter and output gradient, flat and as reference images.</summary>
@@ -131,6 +135,32 @@ public sealed class ConvDirectTests
     }
 
     [TestMethod]
+    public void Avx2_tiles_match_the_reference_on_an_avx512_machine_too()
+    {
+        // The AVX2 tiles are what an AVX2-only CPU (the Zen 3) runs: exercise them here as well.
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.Inconclusive("This CPU has no AVX2/FMA: the AVX2 convolution tiles cannot run here.");
+        ConvTiles.Avx2Only = true;
+        try
+        {
+            Assert.AreEqual(8, ConvTiles.Lanes<float>(), "the 256-bit tiles are the ones in use");
+            Check("AVX2 Forward", ForwardRef,
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.Forward<float>(a, b, r, g, oc)),
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.Forward<double>(a, b, r, g, oc)));
+            Check("AVX2 BackwardInput", InputRef,
+                (a, b, r, g, oc) => { if (!ConvDirect.BackwardInput<float>(a, b, r, g, oc)) Conv2d.BackwardInputIm2Col<float>(a, b, r, g, oc); },
+                (a, b, r, g, oc) => { if (!ConvDirect.BackwardInput<double>(a, b, r, g, oc)) Conv2d.BackwardInputIm2Col<double>(a, b, r, g, oc); });
+            Check("AVX2 BackwardInputScatter", InputRef,
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardInputScatter<float>(a, b, r, g, oc)),
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardInputScatter<double>(a, b, r, g, oc)));
+            Check("AVX2 BackwardFilter", FilterRef,
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardFilter<float>(a, b, r, g, oc)),
+                (a, b, r, g, oc) => Assert.IsTrue(ConvDirect.BackwardFilter<double>(a, b, r, g, oc)));
+        }
+        finally { ConvTiles.Avx2Only = false; }
+    }
+
+    [TestMethod]
     public void Parallel_filter_gradient_is_bit_identical_run_to_run()
     {
         // Training with a fixed seed must repeat exactly: the per-thread partial sums must not depend on scheduling.
@@ -145,6 +175,39 @@ public sealed class ConvDirectTests
             Conv2d.BackwardFilter<float>(x, dy, again, g, 24);
             CollectionAssert.AreEqual(first, again, $"run {run}");
         }
+    }
+
+    [TestMethod]
+    public unsafe void Operands_at_any_alignment_give_the_reference_result()
+    {
+        // 64-byte aligned filter / dy are read in place, others through an aligned copy: both must agree with the reference.
+        RequireDirect();
+        var c = (N: 3, H: 9, W: 8, C: 16, KH: 3, KW: 3, OC: 32, S: 1, D: 1, Same: true);
+        var g = Geometry(c);
+        var x = Random(8, c.N * c.H * c.W * c.C);
+        var f = Random(9, c.KH * c.KW * c.C * c.OC);
+        var dy = Random(10, c.N * g.OH * g.OW * c.OC);
+        var xi = new Img(x, c.N, c.H, c.W, c.C, false);
+        var forward = NaiveWindows.Conv(xi, f, c.KH, c.KW, c.OC, 1, 1, 1, 1, true).Data;
+        var filter = NaiveWindows.ConvBackFilter(xi, new Img(dy, c.N, g.OH, g.OW, c.OC, false), c.KH, c.KW, 1, 1, 1, 1, true);
+        var block = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)((dy.Length + 8) * sizeof(double)), 64);
+        try
+        {
+            foreach (int shift in new[] { 0, 1, 3 })
+            {
+                var fAt = new Span<double>(block + shift, f.Length);
+                f.CopyTo(fAt);
+                var y = new double[forward.Length];
+                Assert.IsTrue(ConvDirect.Forward<double>(x, fAt, y, g, c.OC));
+                ConvTests.AssertClose(forward, y, 1e-12, $"forward, filter {shift} elements past a 64-byte boundary");
+                var dyAt = new Span<double>(block + shift, dy.Length);
+                dy.CopyTo(dyAt);
+                var df = new double[f.Length];
+                Assert.IsTrue(ConvDirect.BackwardFilter<double>(x, dyAt, df, g, c.OC));
+                ConvTests.AssertClose(filter, df, 1e-12, $"filter gradient, dy {shift} elements past a 64-byte boundary");
+            }
+        }
+        finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(block); }
     }
 
     [TestMethod]

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace GraphEngine.Ops.Compute;
 
@@ -21,8 +22,11 @@ namespace GraphEngine.Ops.Compute;
 public static unsafe partial class ConvDirect
 {
     private const long ParallelFlops = 1L << 20;
-    // Filter bytes a tap group may take: most of a 32–48 KiB L1 data cache, leaving room for the image rows.
-    private const int L1FilterBytes = 24 * 1024;
+    // Filter bytes one forward tap group may take: half of Zen 3's 512 KiB L2 (Zen 4/5 have 1 MiB).
+    private const int L2FilterBytes = 256 * 1024;
+    // dy bytes of one pixel chunk of the filter gradient: measured on Zen 5, chunks that stay in L2 beat
+    // L1-sized ones (fewer partial-sum updates per image; the dy rows stream well from L2).
+    private const int DyChunkBytes = 128 * 1024;
 
     public static bool IsSupported<T>() where T : unmanaged => ConvTiles.IsSupported<T>();
 
@@ -47,12 +51,24 @@ public static unsafe partial class ConvDirect
         return (cols + w - 1) / w * w;
     }
 
-    /// <summary>dst[0..len) += src[0..len).</summary>
+    /// <summary>
+    /// dst[0..len) += src[0..len), in the widest vectors that fit and then narrower ones: the scatter's runs
+    /// are short (a kernel row of LeNet-5's conv2 is 30 floats), so the tail must not fall to scalar code.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo<T>(T* dst, T* src, int len) where T : unmanaged, INumber<T>
     {
-        int j = 0, v = Vector<T>.Count;
-        for (; j + v <= len; j += v) (Vector.Load(dst + j) + Vector.Load(src + j)).Store(dst + j);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + Vector512<T>.Count <= len; j += Vector512<T>.Count)
+                (Vector512.Load(dst + j) + Vector512.Load(src + j)).Store(dst + j);
+        for (; j + Vector256<T>.Count <= len; j += Vector256<T>.Count)
+            (Vector256.Load(dst + j) + Vector256.Load(src + j)).Store(dst + j);
+        if (j + Vector128<T>.Count <= len)
+        {
+            (Vector128.Load(dst + j) + Vector128.Load(src + j)).Store(dst + j);
+            j += Vector128<T>.Count;
+        }
         for (; j < len; j++) dst[j] += src[j];
     }
 
@@ -74,25 +90,47 @@ public static unsafe partial class ConvDirect
             g.OH, g.OW, oc, g.SH, g.SW, g.DH, g.DW, g.KH, g.KW);
         int ldb = PackedStride<T>(oc);
         int rows = g.KH * g.KW * g.C;
-        T[]? packed = null;
-        if (ldb != oc)
+        // The tiles read the filter from a 64-byte aligned block with rows padded to whole vectors: every b
+        // load is then one cache line, where a misaligned one would touch two. The engine's tensors are
+        // aligned, so they are used in place unless their rows need padding.
+        fixed (T* px = x)
+        fixed (T* pf = f)
+        fixed (T* py = y)
         {
-            packed = ArrayPool<T>.Shared.Rent(rows * ldb);
-            var dst = packed.AsSpan(0, rows * ldb);
-            dst.Clear();
-            for (int r = 0; r < rows; r++) f.Slice(r * oc, oc).CopyTo(dst.Slice(r * ldb, oc));
+            if (ldb == oc && IsAligned(pf))
+            {
+                Run(pass, px, pf, ldb, py);
+                return true;
+            }
+            var packed = ArrayPool<T>.Shared.Rent(rows * ldb + AlignSlack<T>());
+            try
+            {
+                fixed (T* pp = packed)
+                {
+                    T* b = Align(pp);
+                    if (ldb == oc) new ReadOnlySpan<T>(pf, rows * oc).CopyTo(new Span<T>(b, rows * ldb));
+                    else
+                    {
+                        new Span<T>(b, rows * ldb).Clear();
+                        for (int r = 0; r < rows; r++) new ReadOnlySpan<T>(pf + (long)r * oc, oc).CopyTo(new Span<T>(b + (long)r * ldb, oc));
+                    }
+                    Run(pass, px, b, ldb, py);
+                }
+            }
+            finally { ArrayPool<T>.Shared.Return(packed); }
         }
-        try
-        {
-            fixed (T* px = x)
-            fixed (T* pf = f)
-            fixed (T* pp = packed)
-            fixed (T* py = y)
-                Run(pass, px, packed != null ? pp : pf, ldb, py);
-        }
-        finally { if (packed != null) ArrayPool<T>.Shared.Return(packed); }
         return true;
     }
+
+    /// <summary>Extra elements to rent so a block can start on a 64-byte boundary inside the array.</summary>
+    private static int AlignSlack<T>() where T : unmanaged => 64 / sizeof(T);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAligned<T>(T* p) where T : unmanaged => ((nint)p & 63) == 0;
+
+    /// <summary>The first 64-byte aligned address at or after <paramref name="p"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + 63) & ~(nint)63);
 
     /// <summary>dx[N,H,W,C] from dy[N,OH,OW,oc] for unit strides (see <see cref="SupportsBackwardInput{T}"/>); dx is overwritten.</summary>
     public static bool BackwardInput<T>(ReadOnlySpan<T> f, ReadOnlySpan<T> dy, Span<T> dx, in ConvGeometry g, int oc) where T : unmanaged, INumber<T>
@@ -107,24 +145,28 @@ public static unsafe partial class ConvDirect
             g.H, g.W, g.C, 1, 1, g.DH, g.DW, g.KH, g.KW);
         int ldb = PackedStride<T>(g.C);
         int taps = g.KH * g.KW;
-        var packed = ArrayPool<T>.Shared.Rent(taps * oc * ldb);
+        var packed = ArrayPool<T>.Shared.Rent(taps * oc * ldb + AlignSlack<T>());
         try
         {
-            var b = packed.AsSpan(0, taps * oc * ldb);
-            b.Clear();
-            for (int kh = 0; kh < g.KH; kh++)
-                for (int kw = 0; kw < g.KW; kw++)
-                {
-                    int flipped = (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw);
-                    var src = f.Slice((kh * g.KW + kw) * g.C * oc, g.C * oc);
-                    var dst = b.Slice(flipped * oc * ldb, oc * ldb);
-                    for (int c = 0; c < g.C; c++)
-                        for (int o = 0; o < oc; o++) dst[o * ldb + c] = src[c * oc + o];
-                }
             fixed (T* pdy = dy)
-            fixed (T* pb = packed)
+            fixed (T* pf = f)
+            fixed (T* pp = packed)
             fixed (T* pdx = dx)
+            {
+                T* pb = Align(pp);
+                if (ldb != g.C) new Span<T>(pb, taps * oc * ldb).Clear(); // the lanes past C must read as 0
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int flipped = (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw);
+                        // Written in order, read with stride oc (the filter is small next to the pass).
+                        T* src = pf + (long)(kh * g.KW + kw) * g.C * oc;
+                        T* dst = pb + (long)flipped * oc * ldb;
+                        for (int o = 0; o < oc; o++)
+                            for (int c = 0; c < g.C; c++) dst[(long)o * ldb + c] = src[(long)c * oc + o];
+                    }
                 Run(pass, pdy, pb, ldb, pdx);
+            }
         }
         finally { ArrayPool<T>.Shared.Return(packed); }
         return true;
@@ -143,24 +185,39 @@ public static unsafe partial class ConvDirect
     {
         int pixels = p.OutH * p.OutW;
         int slices = SlicesPerImage(p.N, pixels, p.Flops);
-        int items = p.N * slices;
         int per = (pixels + slices - 1) / slices;
         per = (per + ConvTiles.MaxRows - 1) / ConvTiles.MaxRows * ConvTiles.MaxRows;
-        nint s = (nint)src, bb = (nint)b, d = (nint)dst;
-        if (items == 1 || p.Flops < ParallelFlops || Environment.ProcessorCount == 1)
+        int next = 0;
+        var body = new ForwardItems<T>
         {
-            var buf = ArrayPool<T>.Shared.Rent((int)p.PaddedSize + 1);
+            P = p, Src = src, B = b, Ldb = ldb, Dst = dst, Slices = slices, Per = per, Items = p.N * slices, Next = &next,
+        };
+        if (body.Items == 1 || p.Flops < ParallelFlops || Environment.ProcessorCount == 1) body.Run(0, 1);
+        else ParallelRange.Run(body, body.Items, 1);
+    }
+
+    /// <summary>
+    /// One worker's share of a pass: items (image, pixel slice) are claimed one at a time from a shared
+    /// counter, so a core slowed by other load does fewer of them; the padded-image scratch is rented once
+    /// per worker (ArrayPool's per-thread cache: no allocation once warm). A struct, so the split allocates nothing.
+    /// </summary>
+    private struct ForwardItems<T> : IRangeBody where T : unmanaged, INumber<T>
+    {
+        public Pass P;
+        public T* Src, B, Dst;
+        public int Ldb, Slices, Per, Items;
+        public int* Next;
+
+        public readonly void Run(int start, int end)
+        {
+            var buf = ArrayPool<T>.Shared.Rent((int)P.PaddedSize + 1);
             try
             {
-                for (int i = 0; i < items; i++) RunItem(p, (T*)s, (T*)bb, ldb, (T*)d, buf, i / slices, (i % slices) * per, per);
+                for (int i; (i = Interlocked.Increment(ref *Next) - 1) < Items;)
+                    RunItem(P, Src, B, Ldb, Dst, buf, i / Slices, (i % Slices) * Per, Per);
             }
             finally { ArrayPool<T>.Shared.Return(buf); }
-            return;
         }
-        Parallel.For(0, items,
-            () => ArrayPool<T>.Shared.Rent((int)p.PaddedSize + 1),
-            (i, _, buf) => { RunItem(p, (T*)s, (T*)bb, ldb, (T*)d, buf, i / slices, (i % slices) * per, per); return buf; },
-            buf => ArrayPool<T>.Shared.Return(buf));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -181,12 +238,14 @@ public static unsafe partial class ConvDirect
             int v = ConvTiles.Lanes<T>();
             T* tile = stackalloc T[ConvTiles.MaxRows * 2 * v];
             T* y = dst + (long)n * pixels * p.Cout;
-            // Taps are taken in groups whose filter rows fit in L1, so every pixel tile of the slice reuses
-            // them from there; groups after the first add onto the output they find.
-            int group = System.Math.Clamp(L1FilterBytes / System.Math.Max(1, p.Cin * ldb * sizeof(T)), 1, taps);
+            // The whole filter is one group when it fits in L2 (streaming it from there keeps the FMAs fed, and
+            // every tile then holds its full sum in registers); bigger filters go in tap groups whose later
+            // groups add onto the output they find.
+            int group = System.Math.Clamp(L2FilterBytes / System.Math.Max(1, p.Cin * ldb * sizeof(T)), 1, taps);
             for (int t0 = 0; t0 < taps; t0 += group)
             {
                 int tg = System.Math.Min(group, taps - t0);
+
                 T* bg = b + (long)t0 * p.Cin * ldb;
                 for (int ob = 0; ob < p.Cout; )
                 {
@@ -195,6 +254,7 @@ public static unsafe partial class ConvDirect
                     int cols = System.Math.Min(width, p.Cout - ob);
                     for (int r0 = p0; r0 < p1; r0 += mr)
                     {
+                        mr = ConvTiles.RowsFor(nv, p1 - r0);
                         int valid = System.Math.Min(mr, p1 - r0);
                         for (int r = 0; r < mr; r++)
                         {
@@ -202,10 +262,17 @@ public static unsafe partial class ConvDirect
                             int oh = px / p.OutW, ow = px - oh * p.OutW;
                             o[r] = ((long)oh * p.SH * p.PW + (long)ow * p.SW) * p.Cin;
                         }
-                        ConvTiles.Rows(nv, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, tile);
+                        T* rows = y + (long)r0 * p.Cout + ob;
+                        if (valid == mr && cols == width)
+                        {
+                            // A whole tile of whole vectors: registers straight to the output rows (added to them after the first group).
+                            ConvTiles.Rows(nv, mr, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, rows, p.Cout, add: t0 > 0);
+                            continue;
+                        }
+                        ConvTiles.Rows(nv, mr, xp, o, tapOff + t0, tg, p.Cin, bg + ob, ldb, tile, width);
                         for (int r = 0; r < valid; r++)
                         {
-                            T* part = tile + r * width, row = y + (long)(r0 + r) * p.Cout + ob;
+                            T* part = tile + r * width, row = rows + (long)r * p.Cout;
                             if (t0 == 0) new ReadOnlySpan<T>(part, cols).CopyTo(new Span<T>(row, cols));
                             else AddTo(row, part, cols);
                         }

@@ -16,8 +16,11 @@ public static unsafe partial class ConvDirect
         where T : unmanaged, INumber<T>
     {
         if (!IsSupported<T>() || !Fits(g, oc)) return false;
-        df.Clear();
-        if (g.N == 0 || g.OH == 0 || g.OW == 0) return true;
+        if (g.N == 0 || g.OH == 0 || g.OW == 0)
+        {
+            df.Clear();
+            return true;
+        }
         var pass = new Pass(g.N, g.H, g.W, g.C, g.PadTop, g.PadLeft,
             (g.OH - 1) * g.SH + (g.KH - 1) * g.DH + 1, (g.OW - 1) * g.SW + (g.KW - 1) * g.DW + 1,
             g.OH, g.OW, oc, g.SH, g.SW, g.DH, g.DW, g.KH, g.KW);
@@ -25,79 +28,103 @@ public static unsafe partial class ConvDirect
         int rows = g.KH * g.KW * g.C;
         // Tiles add whole 12-row blocks: the partial has room for the rows past the last real one.
         int accLen = (rows + ConvTiles.MaxRows) * ldd;
-        int dyLen = ldd == oc ? 0 : g.OH * g.OW * ldd;
+        // dy rows are copied per image into an aligned block, padded to ldd (see FilterImage).
+        int dyLen = g.OH * g.OW * ldd + AlignSlack<T>();
         // Images go to a fixed number of contiguous ranges, each summed in order into its own partial, and
         // the partials are added in range order: the result is bit-identical run to run (training with a
         // fixed seed must be) whatever the thread scheduling or core count.
         int parts = System.Math.Min(g.N, Partitions);
-        var scratch = new FilterScratch<T>[parts];
-        fixed (T* px = x)
-        fixed (T* pdy = dy)
+        var partials = ArrayPool<T>.Shared.Rent(parts * accLen + AlignSlack<T>());
+        try
         {
-            nint sx = (nint)px, sdy = (nint)pdy;
-            void Part(int part)
+            fixed (T* px = x)
+            fixed (T* pdy = dy)
+            fixed (T* pinned = partials)
+            fixed (T* pdf = df)
             {
-                var s = new FilterScratch<T>(ArrayPool<T>.Shared.Rent((int)pass.PaddedSize + 1),
-                    ArrayPool<T>.Shared.Rent(System.Math.Max(1, dyLen)), ArrayPool<T>.Shared.Rent(accLen), accLen);
-                int n0 = (int)((long)pass.N * part / parts), n1 = (int)((long)pass.N * (part + 1) / parts);
-                for (int n = n0; n < n1; n++) FilterImage(pass, (T*)sx, (T*)sdy, ldd, rows, s, n);
-                scratch[part] = s;
+                T* pacc = Align(pinned);
+                int next = 0;
+                var body = new FilterParts<T>
+                {
+                    P = pass, X = px, Dy = pdy, Acc = pacc, AccLen = accLen, DyLen = dyLen, Ldd = ldd, Rows = rows, Parts = parts, Next = &next,
+                };
+                if (pass.Flops < ParallelFlops || parts == 1 || Environment.ProcessorCount == 1) body.Run(0, parts);
+                else ParallelRange.Run(body, parts, 1);
+                for (int r = 0; r < rows; r++)
+                {
+                    T* row = pdf + (long)r * oc;
+                    new ReadOnlySpan<T>(pacc + (long)r * ldd, oc).CopyTo(new Span<T>(row, oc));
+                    for (int part = 1; part < parts; part++) AddTo(row, pacc + (long)part * accLen + (long)r * ldd, oc);
+                }
             }
-            if (pass.Flops < ParallelFlops || parts == 1 || Environment.ProcessorCount == 1)
-                for (int part = 0; part < parts; part++) Part(part);
-            else
-                Parallel.For(0, parts, Part);
         }
-        foreach (var s in scratch)
-        {
-            for (int r = 0; r < rows; r++)
-                for (int o = 0; o < oc; o++) df[r * oc + o] += s.Acc[r * ldd + o];
-            s.Return();
-        }
+        finally { ArrayPool<T>.Shared.Return(partials); }
         return true;
     }
 
-    // Partial sums of the filter gradient; more than the cores so a preempted worker holds up less.
-    private const int Partitions = 8;
+    // Partial sums of the filter gradient: a few more than 2 cores, so a worker slowed by other load
+    // holds up less, and few enough that zeroing and adding the partials stays cheap.
+    private const int Partitions = 4;
 
-    private sealed class FilterScratch<T>(T[] image, T[] dy, T[] acc, int accLen) where T : unmanaged
+    /// <summary>
+    /// A worker's share of the partitions, claimed one at a time from a shared counter: partition k sums
+    /// its fixed image range into partial k. The padded image and dy scratch are rented once per worker.
+    /// </summary>
+    private struct FilterParts<T> : IRangeBody where T : unmanaged, INumber<T>
     {
-        public readonly T[] Image = image, Dy = dy, Acc = InitAcc(acc, accLen);
+        public Pass P;
+        public T* X, Dy, Acc;
+        public int AccLen, DyLen, Ldd, Rows, Parts;
+        public int* Next;
 
-        private static T[] InitAcc(T[] acc, int len) { acc.AsSpan(0, len).Clear(); return acc; }
-
-        public void Return()
+        public readonly void Run(int start, int end)
         {
-            ArrayPool<T>.Shared.Return(Image);
-            ArrayPool<T>.Shared.Return(Dy);
-            ArrayPool<T>.Shared.Return(Acc);
+            var image = ArrayPool<T>.Shared.Rent((int)P.PaddedSize + 1);
+            var dyPad = ArrayPool<T>.Shared.Rent(DyLen);
+            try
+            {
+                for (int part; (part = Interlocked.Increment(ref *Next) - 1) < Parts;)
+                {
+                    T* acc = Acc + (long)part * AccLen;
+                    new Span<T>(acc, AccLen).Clear();
+                    int n0 = (int)((long)P.N * part / Parts), n1 = (int)((long)P.N * (part + 1) / Parts);
+                    for (int n = n0; n < n1; n++) FilterImage(P, X, Dy, Ldd, Rows, image, dyPad, acc, n);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(image);
+                ArrayPool<T>.Shared.Return(dyPad);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FilterImage<T>(Pass p, T* x, T* dy, int ldd, int rows, FilterScratch<T> s, int n) where T : unmanaged, INumber<T>
+    private static void FilterImage<T>(Pass p, T* x, T* dy, int ldd, int rows, T[] image, T[] dyPad, T* acc, int n) where T : unmanaged, INumber<T>
     {
         int pixels = p.OutH * p.OutW, oc = p.Cout;
         T* dyImg = dy + (long)n * pixels * oc;
-        fixed (T* xp = s.Image)
-        fixed (T* dp = s.Dy)
-        fixed (T* acc = s.Acc)
+        fixed (T* xp = image)
+        fixed (T* dpinned = dyPad)
         {
             PadImage(x + (long)n * p.SrcH * p.SrcW * p.Cin, p.SrcH, p.SrcW, p.Cin, xp, p.PH, p.PW, p.PadTop, p.PadLeft);
-            T* d = dyImg;
-            if (ldd != oc)
+            // The tiles' vector operand is dy: a 64-byte aligned copy makes each load one cache line, and whole-vector
+            // loads need rows padded to ldd (the pad lanes only feed discarded columns).
+            // Tensors from the engine's allocator are aligned already, so this copies only for other callers.
+            T* d = Align(dpinned);
+            if (ldd == oc && IsAligned(dyImg)) d = dyImg;
+            else if (ldd == oc) new ReadOnlySpan<T>(dyImg, pixels * oc).CopyTo(new Span<T>(d, pixels * ldd));
+            else
             {
-                // Whole-vector loads need dy rows padded to ldd (the pad lanes only feed discarded columns).
-                new Span<T>(dp, pixels * ldd).Clear();
+                new Span<T>(d, pixels * ldd).Clear();
                 for (int i = 0; i < pixels; i++)
-                    new ReadOnlySpan<T>(dyImg + (long)i * oc, oc).CopyTo(new Span<T>(dp + (long)i * ldd, oc));
-                d = dp;
+                    new ReadOnlySpan<T>(dyImg + (long)i * oc, oc).CopyTo(new Span<T>(d + (long)i * ldd, oc));
             }
             long* o = stackalloc long[ConvTiles.MaxRows];
             long rowStep = (long)p.SH * p.PW * p.Cin, colStep = (long)p.SW * p.Cin;
             int v = ConvTiles.Lanes<T>();
-            // Output rows are taken in chunks whose dy rows fit in L1, so every row tile reuses them from there.
-            int chunk = System.Math.Clamp(L1FilterBytes / System.Math.Max(1, p.OutW * ldd * sizeof(T)), 1, p.OutH);
+            // Output rows are taken in chunks whose dy rows fit in L2, so every row tile reuses them from there.
+            int chunk = System.Math.Clamp(DyChunkBytes / System.Math.Max(1, p.OutW * ldd * sizeof(T)), 1, p.OutH);
             for (int i0 = 0; i0 < p.OutH; i0 += chunk)
             {
                 int ih = System.Math.Min(chunk, p.OutH - i0);

@@ -36,22 +36,33 @@ public static unsafe partial class ConvDirect
             fixed (T* pb = packed)
             fixed (T* pdx = dx)
             {
-                nint sdy = (nint)pdy, sb = (nint)pb, sdx = (nint)pdx;
-                int size = (int)pass.PaddedSize + 1;
-                if (pass.Flops < ParallelFlops || g.N == 1 || Environment.ProcessorCount == 1)
-                {
-                    var buf = ArrayPool<T>.Shared.Rent(size);
-                    for (int n = 0; n < g.N; n++) ScatterImage(pass, (T*)sdy, (T*)sb, ldb, (T*)sdx, buf, n);
-                    ArrayPool<T>.Shared.Return(buf);
-                }
-                else
-                    Parallel.For(0, g.N, () => ArrayPool<T>.Shared.Rent(size),
-                        (n, _, buf) => { ScatterImage(pass, (T*)sdy, (T*)sb, ldb, (T*)sdx, buf, n); return buf; },
-                        buf => ArrayPool<T>.Shared.Return(buf));
+                int next = 0;
+                var body = new ScatterImages<T> { P = pass, Dy = pdy, B = pb, Ldb = ldb, Dx = pdx, Next = &next };
+                if (pass.Flops < ParallelFlops || g.N == 1 || Environment.ProcessorCount == 1) body.Run(0, g.N);
+                else ParallelRange.Run(body, g.N, 1);
             }
         }
         finally { ArrayPool<T>.Shared.Return(packed); }
         return true;
+    }
+
+    /// <summary>A worker's share of the images, claimed one at a time; its padded-image scratch is rented once (see ForwardItems).</summary>
+    private struct ScatterImages<T> : IRangeBody where T : unmanaged, INumber<T>
+    {
+        public Pass P;
+        public T* Dy, B, Dx;
+        public int Ldb;
+        public int* Next;
+
+        public readonly void Run(int start, int end)
+        {
+            var buf = ArrayPool<T>.Shared.Rent((int)P.PaddedSize + 1);
+            try
+            {
+                for (int n; (n = Interlocked.Increment(ref *Next) - 1) < P.N;) ScatterImage(P, Dy, B, Ldb, Dx, buf, n);
+            }
+            finally { ArrayPool<T>.Shared.Return(buf); }
+        }
     }
 
     /// <summary>One image: dxPad (forward's padded geometry) accumulates every pixel's window, then its interior is dx.</summary>
@@ -94,7 +105,7 @@ public static unsafe partial class ConvDirect
                     int valid = System.Math.Min(mr, pixels - r0);
                     for (int r = 0; r < mr; r++) o[r] = (long)(r0 + System.Math.Min(r, valid - 1)) * oc;
                     // "Image" = the dy rows themselves: one tap at offset 0, oc channels.
-                    ConvTiles.Rows(nv, dyImg, o, &zero, 1, oc, b + ob, ldb, tile);
+                    ConvTiles.Rows(nv, dyImg, o, &zero, 1, oc, b + ob, ldb, tile, width);
                     for (int r = 0; r < valid; r++)
                     {
                         int px = r0 + r, oh = px / p.OutW, ow = px - oh * p.OutW;

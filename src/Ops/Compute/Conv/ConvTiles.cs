@@ -17,12 +17,17 @@ namespace GraphEngine.Ops.Compute;
 /// Output depths that are not a multiple of 4 vectors finish with 12-row tiles of 2 vectors, then 1.
 /// The accumulators of a 6×4-vector tile (24 zmm) plus 4 b vectors and a broadcast fit AVX-512's 32 registers.
 /// </summary>
-internal static unsafe class ConvTiles
+internal static unsafe partial class ConvTiles
 {
     public const int MaxRows = 12;
 
     /// <summary>Whether the 512-bit tiles run here; otherwise <see cref="ConvTiles256"/>'s AVX2 tiles do.</summary>
-    public static bool Wide => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+    public static bool Wide => HardwareWide && !Avx2Only;
+
+    private static readonly bool HardwareWide = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Set by tests to run the AVX2 tiles on an AVX-512 machine (the target CPU, Zen 3, has AVX2 only).</summary>
+    internal static bool Avx2Only;
 
     /// <summary>Whether either tile set runs here (float and double only).</summary>
     public static bool IsSupported<T>() where T : unmanaged =>
@@ -46,18 +51,18 @@ internal static unsafe class ConvTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RowsFor(int nv) => Wide ? (nv == 4 ? 6 : 12) : (nv == 2 ? 6 : 12);
 
-    /// <summary>Forward tile of <see cref="RowsFor"/>(nv) rows × nv vectors; tile row width nv·lanes.</summary>
+    /// <summary>Forward tile of <see cref="RowsFor"/>(nv) rows × nv vectors, stored at tile + r·ldt (a scratch tile or the output rows themselves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Rows<T>(int nv, T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows<T>(int nv, T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         if (Wide)
         {
-            if (nv == 4) Rows6x4(x, o, tapOff, taps, cin, b, ldb, tile);
-            else if (nv == 2) Rows12x2(x, o, tapOff, taps, cin, b, ldb, tile);
-            else Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile);
+            if (nv == 4) Rows6x4(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
+            else if (nv == 2) Rows12x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
+            else Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
         }
-        else if (nv == 2) ConvTiles256.Rows6x2(x, o, tapOff, taps, cin, b, ldb, tile);
-        else ConvTiles256.Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile);
+        else if (nv == 2) ConvTiles256.Rows6x2(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
+        else ConvTiles256.Rows12x1(x, o, tapOff, taps, cin, b, ldb, tile, ldt, add);
     }
 
     /// <summary>Filter-gradient tile of <see cref="RowsFor"/>(nv) rows × nv vectors, added into acc.</summary>
@@ -85,10 +90,10 @@ internal static unsafe class ConvTiles
 
     /// <summary>
     /// Forward tile, 6 rows × 4 vectors: rows r read x at o[r] + (tap offset) + c; b rows are (tap, c) with stride ldb.
-    /// Result goes to tile[r * 4V ...] (the caller stores the valid part).
+    /// Row r of the result is stored at tile + r·ldt (a scratch tile, or the output when the whole tile is valid).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x4<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows6x4<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a00 = default, a01 = default, a02 = default, a03 = default;
@@ -120,15 +125,25 @@ internal static unsafe class ConvTiles
                 a50 = Fma(s, b0, a50); a51 = Fma(s, b1, a51); a52 = Fma(s, b2, a52); a53 = Fma(s, b3, a53);
             }
         }
-        int w = 4 * v;
-        Put(tile, v, a00, a01, a02, a03); Put(tile + w, v, a10, a11, a12, a13);
-        Put(tile + 2 * w, v, a20, a21, a22, a23); Put(tile + 3 * w, v, a30, a31, a32, a33);
-        Put(tile + 4 * w, v, a40, a41, a42, a43); Put(tile + 5 * w, v, a50, a51, a52, a53);
+        int w = ldt;
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out4(tile, v, a00, a01, a02, a03, true); Out4(tile + w, v, a10, a11, a12, a13, true);
+            Out4(tile + 2 * w, v, a20, a21, a22, a23, true); Out4(tile + 3 * w, v, a30, a31, a32, a33, true);
+            Out4(tile + 4 * w, v, a40, a41, a42, a43, true); Out4(tile + 5 * w, v, a50, a51, a52, a53, true);
+        }
+        else
+        {
+            Out4(tile, v, a00, a01, a02, a03, false); Out4(tile + w, v, a10, a11, a12, a13, false);
+            Out4(tile + 2 * w, v, a20, a21, a22, a23, false); Out4(tile + 3 * w, v, a30, a31, a32, a33, false);
+            Out4(tile + 4 * w, v, a40, a41, a42, a43, false); Out4(tile + 5 * w, v, a50, a51, a52, a53, false);
+        }
     }
 
-    /// <summary>Forward tile, 12 rows × 2 vectors (output depths of 2 vectors or less). Same contract, tile row width 2V.</summary>
+    /// <summary>Forward tile, 12 rows × 2 vectors (output depths of 2 vectors or less). Same contract.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows12x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -157,11 +172,22 @@ internal static unsafe class ConvTiles
                 s = Vector512.Create(xc[o[11]]); ab0 = Fma(s, b0, ab0); ab1 = Fma(s, b1, ab1);
             }
         }
-        int w = 2 * v;
-        Put2(tile, v, a00, a01); Put2(tile + w, v, a10, a11); Put2(tile + 2 * w, v, a20, a21);
-        Put2(tile + 3 * w, v, a30, a31); Put2(tile + 4 * w, v, a40, a41); Put2(tile + 5 * w, v, a50, a51);
-        Put2(tile + 6 * w, v, a60, a61); Put2(tile + 7 * w, v, a70, a71); Put2(tile + 8 * w, v, a80, a81);
-        Put2(tile + 9 * w, v, a90, a91); Put2(tile + 10 * w, v, aa0, aa1); Put2(tile + 11 * w, v, ab0, ab1);
+        int w = ldt;
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out2(tile, v, a00, a01, true); Out2(tile + w, v, a10, a11, true); Out2(tile + 2 * w, v, a20, a21, true);
+            Out2(tile + 3 * w, v, a30, a31, true); Out2(tile + 4 * w, v, a40, a41, true); Out2(tile + 5 * w, v, a50, a51, true);
+            Out2(tile + 6 * w, v, a60, a61, true); Out2(tile + 7 * w, v, a70, a71, true); Out2(tile + 8 * w, v, a80, a81, true);
+            Out2(tile + 9 * w, v, a90, a91, true); Out2(tile + 10 * w, v, aa0, aa1, true); Out2(tile + 11 * w, v, ab0, ab1, true);
+        }
+        else
+        {
+            Out2(tile, v, a00, a01, false); Out2(tile + w, v, a10, a11, false); Out2(tile + 2 * w, v, a20, a21, false);
+            Out2(tile + 3 * w, v, a30, a31, false); Out2(tile + 4 * w, v, a40, a41, false); Out2(tile + 5 * w, v, a50, a51, false);
+            Out2(tile + 6 * w, v, a60, a61, false); Out2(tile + 7 * w, v, a70, a71, false); Out2(tile + 8 * w, v, a80, a81, false);
+            Out2(tile + 9 * w, v, a90, a91, false); Out2(tile + 10 * w, v, aa0, aa1, false); Out2(tile + 11 * w, v, ab0, ab1, false);
+        }
     }
 
     /// <summary>
@@ -244,9 +270,9 @@ internal static unsafe class ConvTiles
         Add2(acc + 9 * lda, v, a90, a91); Add2(acc + 10 * lda, v, aa0, aa1); Add2(acc + 11 * lda, v, ab0, ab1);
     }
 
-    /// <summary>Forward tile, 12 rows × 1 vector (output depths of one vector or a last odd vector). Tile row width V.</summary>
+    /// <summary>Forward tile, 12 rows × 1 vector (output depths of one vector or a last odd vector). Same contract.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector512<T>.Count;
         Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -267,9 +293,19 @@ internal static unsafe class ConvTiles
                 aa = Fma(Vector512.Create(xc[o[10]]), b0, aa); ab = Fma(Vector512.Create(xc[o[11]]), b0, ab);
             }
         }
-        a0.Store(tile); a1.Store(tile + v); a2.Store(tile + 2 * v); a3.Store(tile + 3 * v);
-        a4.Store(tile + 4 * v); a5.Store(tile + 5 * v); a6.Store(tile + 6 * v); a7.Store(tile + 7 * v);
-        a8.Store(tile + 8 * v); a9.Store(tile + 9 * v); aa.Store(tile + 10 * v); ab.Store(tile + 11 * v);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out1(tile, a0, true); Out1(tile + ldt, a1, true); Out1(tile + 2 * ldt, a2, true); Out1(tile + 3 * ldt, a3, true);
+            Out1(tile + 4 * ldt, a4, true); Out1(tile + 5 * ldt, a5, true); Out1(tile + 6 * ldt, a6, true); Out1(tile + 7 * ldt, a7, true);
+            Out1(tile + 8 * ldt, a8, true); Out1(tile + 9 * ldt, a9, true); Out1(tile + 10 * ldt, aa, true); Out1(tile + 11 * ldt, ab, true);
+        }
+        else
+        {
+            Out1(tile, a0, false); Out1(tile + ldt, a1, false); Out1(tile + 2 * ldt, a2, false); Out1(tile + 3 * ldt, a3, false);
+            Out1(tile + 4 * ldt, a4, false); Out1(tile + 5 * ldt, a5, false); Out1(tile + 6 * ldt, a6, false); Out1(tile + 7 * ldt, a7, false);
+            Out1(tile + 8 * ldt, a8, false); Out1(tile + 9 * ldt, a9, false); Out1(tile + 10 * ldt, aa, false); Out1(tile + 11 * ldt, ab, false);
+        }
     }
 
     /// <summary>Filter-gradient tile, 12 rows × 1 vector. Same contract as <see cref="Outer6x4"/>.</summary>
@@ -302,17 +338,7 @@ internal static unsafe class ConvTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddOne<T>(T* p, Vector512<T> a) where T : unmanaged => (Vector512.Load(p) + a).Store(p);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put<T>(T* p, int v, Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d) where T : unmanaged
-    {
-        a.Store(p); b.Store(p + v); c.Store(p + 2 * v); d.Store(p + 3 * v);
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put2<T>(T* p, int v, Vector512<T> a, Vector512<T> b) where T : unmanaged
-    {
-        a.Store(p); b.Store(p + v);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add<T>(T* p, int v, Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d) where T : unmanaged
@@ -325,5 +351,25 @@ internal static unsafe class ConvTiles
     private static void Add2<T>(T* p, int v, Vector512<T> a, Vector512<T> b) where T : unmanaged
     {
         (Vector512.Load(p) + a).Store(p); (Vector512.Load(p + v) + b).Store(p + v);
+    }
+
+    /// <summary>Stores a row's vector, or adds it to what is there (later tap groups of one output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out1<T>(T* p, Vector512<T> a, bool add) where T : unmanaged
+    {
+        if (add) a += Vector512.Load(p);
+        a.Store(p);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out2<T>(T* p, int v, Vector512<T> a, Vector512<T> b, bool add) where T : unmanaged
+    {
+        Out1(p, a, add); Out1(p + v, b, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out4<T>(T* p, int v, Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d, bool add) where T : unmanaged
+    {
+        Out1(p, a, add); Out1(p + v, b, add); Out1(p + 2 * v, c, add); Out1(p + 3 * v, d, add);
     }
 }

@@ -19,7 +19,7 @@ internal static unsafe class ConvTiles256
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows6x2<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector256<T>.Count;
         Vector256<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -40,14 +40,24 @@ internal static unsafe class ConvTiles256
                 s = Vector256.Create(xt[o5 + c]); a50 = Fma(s, b0, a50); a51 = Fma(s, b1, a51);
             }
         }
-        int w = 2 * v;
-        a00.Store(tile); a01.Store(tile + v); a10.Store(tile + w); a11.Store(tile + w + v);
-        a20.Store(tile + 2 * w); a21.Store(tile + 2 * w + v); a30.Store(tile + 3 * w); a31.Store(tile + 3 * w + v);
-        a40.Store(tile + 4 * w); a41.Store(tile + 4 * w + v); a50.Store(tile + 5 * w); a51.Store(tile + 5 * w + v);
+        int w = ldt;
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out1(tile, a00, true); Out1(tile + v, a01, true); Out1(tile + w, a10, true); Out1(tile + w + v, a11, true);
+            Out1(tile + 2 * w, a20, true); Out1(tile + 2 * w + v, a21, true); Out1(tile + 3 * w, a30, true); Out1(tile + 3 * w + v, a31, true);
+            Out1(tile + 4 * w, a40, true); Out1(tile + 4 * w + v, a41, true); Out1(tile + 5 * w, a50, true); Out1(tile + 5 * w + v, a51, true);
+        }
+        else
+        {
+            Out1(tile, a00, false); Out1(tile + v, a01, false); Out1(tile + w, a10, false); Out1(tile + w + v, a11, false);
+            Out1(tile + 2 * w, a20, false); Out1(tile + 2 * w + v, a21, false); Out1(tile + 3 * w, a30, false); Out1(tile + 3 * w + v, a31, false);
+            Out1(tile + 4 * w, a40, false); Out1(tile + 4 * w + v, a41, false); Out1(tile + 5 * w, a50, false); Out1(tile + 5 * w + v, a51, false);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile) where T : unmanaged
+    public static void Rows12x1<T>(T* x, long* o, int* tapOff, int taps, int cin, T* b, int ldb, T* tile, int ldt, bool add = false) where T : unmanaged
     {
         int v = Vector256<T>.Count;
         Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
@@ -68,9 +78,19 @@ internal static unsafe class ConvTiles256
                 aa = Fma(Vector256.Create(xc[o[10]]), b0, aa); ab = Fma(Vector256.Create(xc[o[11]]), b0, ab);
             }
         }
-        a0.Store(tile); a1.Store(tile + v); a2.Store(tile + 2 * v); a3.Store(tile + 3 * v);
-        a4.Store(tile + 4 * v); a5.Store(tile + 5 * v); a6.Store(tile + 6 * v); a7.Store(tile + 7 * v);
-        a8.Store(tile + 8 * v); a9.Store(tile + 9 * v); aa.Store(tile + 10 * v); ab.Store(tile + 11 * v);
+        // One branch for the whole tile, so each store sequence is straight-line code.
+        if (add)
+        {
+            Out1(tile, a0, true); Out1(tile + ldt, a1, true); Out1(tile + 2 * ldt, a2, true); Out1(tile + 3 * ldt, a3, true);
+            Out1(tile + 4 * ldt, a4, true); Out1(tile + 5 * ldt, a5, true); Out1(tile + 6 * ldt, a6, true); Out1(tile + 7 * ldt, a7, true);
+            Out1(tile + 8 * ldt, a8, true); Out1(tile + 9 * ldt, a9, true); Out1(tile + 10 * ldt, aa, true); Out1(tile + 11 * ldt, ab, true);
+        }
+        else
+        {
+            Out1(tile, a0, false); Out1(tile + ldt, a1, false); Out1(tile + 2 * ldt, a2, false); Out1(tile + 3 * ldt, a3, false);
+            Out1(tile + 4 * ldt, a4, false); Out1(tile + 5 * ldt, a5, false); Out1(tile + 6 * ldt, a6, false); Out1(tile + 7 * ldt, a7, false);
+            Out1(tile + 8 * ldt, a8, false); Out1(tile + 9 * ldt, a9, false); Out1(tile + 10 * ldt, aa, false); Out1(tile + 11 * ldt, ab, false);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -133,5 +153,13 @@ internal static unsafe class ConvTiles256
     private static void Add2<T>(T* p, int v, Vector256<T> a, Vector256<T> b) where T : unmanaged
     {
         (Vector256.Load(p) + a).Store(p); (Vector256.Load(p + v) + b).Store(p + v);
+    }
+
+    /// <summary>Stores a row's vector, or adds it to what is there (later tap groups of one output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Out1<T>(T* p, Vector256<T> a, bool add) where T : unmanaged
+    {
+        if (add) a += Vector256.Load(p);
+        a.Store(p);
     }
 }
