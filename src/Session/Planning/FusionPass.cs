@@ -1,0 +1,107 @@
+using GraphEngine.Ops.Core;
+using GraphEngine.Ops.Framework;
+using GraphEngine.Ops.Model;
+
+namespace GraphEngine.Runtime.Planning;
+
+/// <summary>
+/// Plan-level fusion (what TF's grappler remapper does with _FusedMatMul / _FusedConv2D, done here on
+/// the plan only, the GraphDef is left as it is): a MatMul or Conv2D whose only reader is a bias add
+/// (AddV2, Add, or BiasAdd in NHWC), optionally followed by a Relu that is the add's only reader,
+/// becomes one step; so does a bias add followed by Relu. An intermediate is fused away only when it
+/// is private to the chain: not fetched, not fed, not a target, read by exactly one input of one node,
+/// and no node of the plan has a control edge from its node; the nodes must share dtype (float32 or
+/// float64) and device. The fused step takes the last node's name (step stats, errors of the fast path
+/// and partition graphs show e.g. "dense/Relu = _FusedMatMul(x, w, b)"), runs where that node ran, and
+/// gives bit-identical results (<see cref="FusedBiasKernel"/>). Plans with control flow are not fused.
+/// </summary>
+internal static class FusionPass
+{
+    private static readonly OpDef FusedMatMul = OpDef.Define("_FusedMatMul");
+    private static readonly OpDef FusedConv2D = OpDef.Define("_FusedConv2D");
+    private static readonly OpDef FusedBiasAdd = OpDef.Define("_FusedBiasAdd");
+
+    public static List<NodeInfo> Apply(List<NodeInfo> order, IReadOnlyDictionary<TensorName, int> fed, IReadOnlyCollection<TensorName> fetched,
+        IReadOnlyCollection<string> targets, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor)
+    {
+        var byName = order.ToDictionary(i => i.Node.Name, StringComparer.Ordinal);
+        var reads = new Dictionary<TensorName, int>();
+        var readers = new Dictionary<TensorName, NodeInfo>();
+        var controlSources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var info in order)
+            foreach (var input in info.Node.Input)
+            {
+                var t = TensorName.Parse(input);
+                if (t.IsControl)
+                {
+                    controlSources.Add(t.Node);
+                    continue;
+                }
+                reads[t] = reads.GetValueOrDefault(t) + 1;
+                readers[t] = info;
+            }
+        var fetchedSet = fetched.ToHashSet();
+        var targetSet = targets.ToHashSet(StringComparer.Ordinal);
+
+        // The tensor's producer, when the tensor is private to the chain (see the class comment).
+        NodeInfo? PrivateProducer(TensorName t) =>
+            t.Index == 0 && !t.IsControl && byName.TryGetValue(t.Node, out var p) && p.OutputTypes.Length == 1
+            && !fed.ContainsKey(t) && !fetchedSet.Contains(t) && !targetSet.Contains(t.Node) && !controlSources.Contains(t.Node)
+            && reads.GetValueOrDefault(t) == 1 ? p : null;
+
+        var replaced = new Dictionary<string, NodeInfo>(StringComparer.Ordinal);
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var add in order)
+        {
+            if (!IsBiasAdd(add) || removed.Contains(add.Node.Name) || replaced.ContainsKey(add.Node.Name)) continue;
+            var type = add.OutputTypes[0];
+            var inputs = DataInputs(add.Node);
+            NodeInfo? producer = null;
+            int zIndex = -1;
+            for (int k = 0; k < (add.Node.Op == "BiasAdd" ? 1 : 2) && producer == null; k++)
+                if (PrivateProducer(inputs[k]) is { } p && p.Op.Name is "MatMul" or "Conv2D" && Compatible(p, add, type)
+                    && !replaced.ContainsKey(p.Node.Name) && !removed.Contains(p.Node.Name))
+                    (producer, zIndex) = (p, k);
+            NodeInfo? relu = null;
+            if (PrivateProducer(new TensorName(add.Node.Name, 0)) != null
+                && readers[new TensorName(add.Node.Name, 0)] is { Op.Name: "Relu" } r && Compatible(r, add, type))
+                relu = r;
+            if (producer == null && relu == null) continue;
+
+            var last = relu ?? add;
+            var fusedInputs = producer == null ? inputs.Select(i => i.ToInputString()).ToList()
+                : DataInputs(producer.Node).Select(i => i.ToInputString()).Append(inputs[1 - zIndex].ToInputString()).ToList();
+            var node = new NodeDef(last.Node.Name, (producer?.Op.Name switch { "MatMul" => FusedMatMul, "Conv2D" => FusedConv2D, _ => FusedBiasAdd }).Name)
+            {
+                Device = last.Node.Device,
+                DefinedAt = last.Node.DefinedAt,
+            };
+            node.Input.AddRange(fusedInputs);
+            foreach (var (k, v) in (producer ?? add).Node.Attr) node.Attr[k] = v;
+            node.Attr["fused_ops"] = AttrValue.OfStrings(relu == null ? ["BiasAdd"] : ["BiasAdd", "Relu"]);
+            var inputTypes = producer == null ? add.InputTypes : [.. producer.InputTypes, add.InputTypes[1 - zIndex]];
+            FusedPart Part(NodeInfo i) => new(i.Node, kernelFor(i.Node, i.Op, i.InputTypes, i.OutputTypes), i.InputTypes, i.OutputTypes);
+            replaced[last.Node.Name] = new NodeInfo
+            {
+                Node = node,
+                Op = producer == null ? FusedBiasAdd : producer.Op.Name == "MatMul" ? FusedMatMul : FusedConv2D,
+                InputTypes = inputTypes,
+                OutputTypes = last.OutputTypes,
+                Kernel = new FusedBiasKernel(producer == null ? null : Part(producer), Part(add), zIndex, relu == null ? null : Part(relu)),
+            };
+            if (producer != null) removed.Add(producer.Node.Name);
+            if (relu != null) removed.Add(add.Node.Name);
+        }
+        if (replaced.Count == 0) return order;
+        return order.Where(i => !removed.Contains(i.Node.Name)).Select(i => replaced.GetValueOrDefault(i.Node.Name, i)).ToList();
+    }
+
+    private static bool IsBiasAdd(NodeInfo info) =>
+        info.Op.Name is "AddV2" or "Add" or "BiasAdd" && info.OutputTypes.Length == 1 && info.OutputTypes[0] is DType.Float or DType.Double
+        && (info.Op.Name != "BiasAdd" || !info.Node.Attr.TryGetValue("data_format", out var f) || f.S != "NCHW");
+
+    private static bool Compatible(NodeInfo other, NodeInfo add, DType type) =>
+        other.OutputTypes.Length == 1 && other.OutputTypes[0] == type && string.Equals(other.Node.Device, add.Node.Device, StringComparison.Ordinal);
+
+    private static TensorName[] DataInputs(NodeDef node) => node.Input.Where(i => !i.StartsWith('^')).Select(TensorName.Parse).ToArray();
+}
