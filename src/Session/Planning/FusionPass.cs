@@ -49,6 +49,25 @@ internal static class FusionPass
             && !fed.ContainsKey(t) && !fetchedSet.Contains(t) && !targetSet.Contains(t.Node) && !controlSources.Contains(t.Node)
             && reads.GetValueOrDefault(t) == 1 ? p : null;
 
+        // The tensor's rank when its node tells it (Const value, Placeholder shape, a variable's read), else −1.
+        int KnownRank(TensorName t)
+        {
+            if (fed.ContainsKey(t) || !byName.TryGetValue(t.Node, out var p)) return -1;
+            var n = p.Node;
+            if (n.Op == "Identity" && DataInputs(n) is [var source] && byName.TryGetValue(source.Node, out var v) && v.Op.Name is "VariableV2" or "Variable")
+                n = v.Node;
+            TensorShape? shape = n.Op switch
+            {
+                "Const" when n.Attr.TryGetValue("value", out var value) && value.Kind == AttrKind.Tensor => value.Tensor.Shape,
+                "Placeholder" or "VariableV2" or "Variable" when n.Attr.TryGetValue("shape", out var s) && s.Kind == AttrKind.Shape => s.Shape,
+                _ => null,
+            };
+            return shape is { HasRank: true } ? shape.Rank : -1;
+        }
+
+        // x + b without a producer: a scalar operand, or two operands that are both known not to be vectors, never fit.
+        static bool NeverFits(int r0, int r1) => r0 == 0 || r1 == 0 || (r0 > 1 && r1 > 1);
+
         var replaced = new Dictionary<string, NodeInfo>(StringComparer.Ordinal);
         var removed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var add in order)
@@ -67,6 +86,9 @@ internal static class FusionPass
                 && readers[new TensorName(add.Node.Name, 0)] is { Op.Name: "Relu" } r && Compatible(r, add, type))
                 relu = r;
             if (producer == null && relu == null) continue;
+            // A bias known not to be a vector (a scalar constant, a matrix placeholder) would always take the slow path.
+            if (add.Node.Op != "BiasAdd" && (producer != null ? KnownRank(inputs[1 - zIndex]) is >= 0 and not 1 : NeverFits(KnownRank(inputs[0]), KnownRank(inputs[1]))))
+                continue;
 
             var last = relu ?? add;
             var fusedInputs = producer == null ? inputs.Select(i => i.ToInputString()).ToList()

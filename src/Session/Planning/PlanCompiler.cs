@@ -10,7 +10,7 @@ namespace GraphEngine.Runtime.Planning;
 /// tensors), order it topologically, bind kernels, assign slots and compute last uses.
 /// </summary>
 internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor,
-    bool fuse = true)
+    bool fuse = true, bool dropUnread = true)
 {
 
     private readonly Dictionary<string, NodeInfo> _infos = new(StringComparer.Ordinal);
@@ -38,6 +38,8 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         var order = Order(fetchNames.Where(n => !fed.ContainsKey(n)).Select(n => n.Node).Concat(targets.Select(t => TensorName.Parse(t).Node)), fed);
         bool hasFrames = order.Any(i => ControlFlowOps.IsFrameOp(i.Op.Name) || ControlFlowOps.IsStackOp(i.Op.Name));
         bool hasControlFlow = hasFrames || order.Any(i => IsSwitchOrMerge(i.Op.Name));
+        if (dropUnread && !hasControlFlow)
+            order = DependencyPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray());
         if (fuse && !hasControlFlow)
             order = FusionPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray(), kernelFor);
 
