@@ -17,12 +17,12 @@ internal sealed record FusedPart(NodeDef Node, IOpKernel Kernel, DType[] InputTy
 /// (errors name the original node). Per-run state comes from a reused scratch object, so concurrent
 /// runs of one plan are safe and a steady-state run allocates nothing.
 /// </summary>
-internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zIndex, FusedPart? relu) : IOpKernel
+internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zIndex, FusedPart? relu, bool publishProducerShape = false) : IOpKernel
 {
     // Private slots: 0, 1 producer inputs (or the add's inputs without producer); 2 producer output;
     // 3 the add's other operand; 4 add output; 5 relu output.
     private static readonly int[] ProducerIns = [0, 1], AddInsZ0 = [2, 3], AddInsZ1 = [3, 2], PlainAddIns = [0, 1], ReluIns = [4];
-    private static readonly bool[] ForwardZ0 = [true, false], ForwardZ1 = [false, true], ForwardOne = [true];
+    private static readonly bool[] ForwardZ0 = [true, false], ForwardZ1 = [false, true], NoForward = [false, false], ForwardOne = [true];
 
     private readonly bool _isBiasAdd = add.Node.Op == "BiasAdd";
 
@@ -66,11 +66,17 @@ internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zI
         {
             Epilogue(z, bias, z);
             ctx.SetOutput(0, z);
+            // Output 1 is read only by Shape/Size/Rank of the producer's output, and the result has its shape.
+            if (publishProducerShape) ctx.SetOutput(1, z);
             return;
         }
         Hold(slots, 3, bias);
-        ctx.SetOutput(0, RunRest(sub, slots, zIndex == 0 ? AddInsZ0 : AddInsZ1, zIndex == 0 ? ForwardZ0 : ForwardZ1));
+        // The add may overwrite the product in place, unless the product is still published as output 1.
+        var forwardable = publishProducerShape ? NoForward : zIndex == 0 ? ForwardZ0 : ForwardZ1;
+        ctx.SetOutput(0, RunRest(sub, slots, zIndex == 0 ? AddInsZ0 : AddInsZ1, forwardable));
+        if (publishProducerShape) ctx.SetOutput(1, slots[2].Tensor!);
     }
+
 
     private void ComputeBiasActivation(OpKernelContext ctx, OpKernelContext sub, Entry[] slots)
     {

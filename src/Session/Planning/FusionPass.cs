@@ -21,12 +21,17 @@ internal static class FusionPass
     private static readonly OpDef FusedConv2D = OpDef.Define("_FusedConv2D");
     private static readonly OpDef FusedBiasAdd = OpDef.Define("_FusedBiasAdd");
 
+    /// <summary>Returns the plan's new order; <paramref name="aliases"/> maps a fused-away producer's output
+    /// that Shape-like nodes still read to the fused step's output 1.</summary>
     public static List<NodeInfo> Apply(List<NodeInfo> order, IReadOnlyDictionary<TensorName, int> fed, IReadOnlyCollection<TensorName> fetched,
-        IReadOnlyCollection<string> targets, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor)
+        IReadOnlyCollection<string> targets, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor, Dictionary<TensorName, TensorName> aliases)
     {
         var byName = order.ToDictionary(i => i.Node.Name, StringComparer.Ordinal);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < order.Count; i++) position[order[i].Node.Name] = i;
         var reads = new Dictionary<TensorName, int>();
         var readers = new Dictionary<TensorName, NodeInfo>();
+        var shapeReaders = new Dictionary<TensorName, List<NodeInfo>>();
         var controlSources = new HashSet<string>(StringComparer.Ordinal);
         foreach (var info in order)
             foreach (var input in info.Node.Input)
@@ -37,17 +42,26 @@ internal static class FusionPass
                     controlSources.Add(t.Node);
                     continue;
                 }
+                if (info.Op.Name is "Shape" or "Size" or "Rank")
+                {
+                    if (!shapeReaders.TryGetValue(t, out var list)) shapeReaders[t] = list = [];
+                    list.Add(info);
+                    continue;
+                }
                 reads[t] = reads.GetValueOrDefault(t) + 1;
                 readers[t] = info;
             }
         var fetchedSet = fetched.ToHashSet();
         var targetSet = targets.ToHashSet(StringComparer.Ordinal);
 
-        // The tensor's producer, when the tensor is private to the chain (see the class comment).
-        NodeInfo? PrivateProducer(TensorName t) =>
+        // The tensor's producer, when the tensor is private to the chain (see the class comment). Readers of
+        // its shape alone (Shape, Size, Rank: the gradient of x + b reads Shape(x)) are allowed for a producer
+        // when they run after the fused step: it publishes a tensor of the producer's shape as its output 1.
+        NodeInfo? PrivateProducer(TensorName t, bool allowShapeReaders = false, int after = int.MaxValue) =>
             t.Index == 0 && !t.IsControl && byName.TryGetValue(t.Node, out var p) && p.OutputTypes.Length == 1
             && !fed.ContainsKey(t) && !fetchedSet.Contains(t) && !targetSet.Contains(t.Node) && !controlSources.Contains(t.Node)
-            && reads.GetValueOrDefault(t) == 1 ? p : null;
+            && reads.GetValueOrDefault(t) == 1
+            && (!shapeReaders.TryGetValue(t, out var sr) || allowShapeReaders && sr.All(r => position[r.Node.Name] > after)) ? p : null;
 
         // The tensor's rank when its node tells it (Const value, Placeholder shape, a variable's read), else −1.
         int KnownRank(TensorName t)
@@ -75,16 +89,18 @@ internal static class FusionPass
             if (!IsBiasAdd(add) || removed.Contains(add.Node.Name) || replaced.ContainsKey(add.Node.Name)) continue;
             var type = add.OutputTypes[0];
             var inputs = DataInputs(add.Node);
-            NodeInfo? producer = null;
-            int zIndex = -1;
-            for (int k = 0; k < (add.Node.Op == "BiasAdd" ? 1 : 2) && producer == null; k++)
-                if (PrivateProducer(inputs[k]) is { } p && p.Op.Name is "MatMul" or "Conv2D" && Compatible(p, add, type)
-                    && !replaced.ContainsKey(p.Node.Name) && !removed.Contains(p.Node.Name))
-                    (producer, zIndex) = (p, k);
             NodeInfo? relu = null;
             if (PrivateProducer(new TensorName(add.Node.Name, 0)) != null
                 && readers[new TensorName(add.Node.Name, 0)] is { Op.Name: "Relu" } r && Compatible(r, add, type))
                 relu = r;
+            int lastPosition = position[(relu ?? add).Node.Name];
+            NodeInfo? producer = null;
+            int zIndex = -1;
+            for (int k = 0; k < (add.Node.Op == "BiasAdd" ? 1 : 2) && producer == null; k++)
+                if (PrivateProducer(inputs[k], allowShapeReaders: true, after: lastPosition) is { } p && p.Op.Name is "MatMul" or "Conv2D"
+                    && Compatible(p, add, type) && !replaced.ContainsKey(p.Node.Name) && !removed.Contains(p.Node.Name))
+                    (producer, zIndex) = (p, k);
+            bool publishShape = producer != null && shapeReaders.ContainsKey(inputs[zIndex]);
             if (producer == null && relu == null) continue;
             // A bias known not to be a vector (a scalar constant, a matrix placeholder) would always take the slow path.
             if (add.Node.Op != "BiasAdd" && (producer != null ? KnownRank(inputs[1 - zIndex]) is >= 0 and not 1 : NeverFits(KnownRank(inputs[0]), KnownRank(inputs[1]))))
@@ -108,9 +124,10 @@ internal static class FusionPass
                 Node = node,
                 Op = producer == null ? FusedBiasAdd : producer.Op.Name == "MatMul" ? FusedMatMul : FusedConv2D,
                 InputTypes = inputTypes,
-                OutputTypes = last.OutputTypes,
-                Kernel = new FusedBiasKernel(producer == null ? null : Part(producer), Part(add), zIndex, relu == null ? null : Part(relu)),
+                OutputTypes = publishShape ? [.. last.OutputTypes, type] : last.OutputTypes,
+                Kernel = new FusedBiasKernel(producer == null ? null : Part(producer), Part(add), zIndex, relu == null ? null : Part(relu), publishShape),
             };
+            if (publishShape) aliases[inputs[zIndex]] = new TensorName(last.Node.Name, 1);
             if (producer != null) removed.Add(producer.Node.Name);
             if (relu != null) removed.Add(add.Node.Name);
         }

@@ -36,12 +36,13 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         foreach (var t in targets) Info(TensorName.Parse(t).Node, t, isFeed: false);
 
         var order = Order(fetchNames.Where(n => !fed.ContainsKey(n)).Select(n => n.Node).Concat(targets.Select(t => TensorName.Parse(t).Node)), fed);
+        var aliases = new Dictionary<TensorName, TensorName>();
         bool hasFrames = order.Any(i => ControlFlowOps.IsFrameOp(i.Op.Name) || ControlFlowOps.IsStackOp(i.Op.Name));
         bool hasControlFlow = hasFrames || order.Any(i => IsSwitchOrMerge(i.Op.Name));
         if (dropUnread && !hasControlFlow)
             order = DependencyPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray());
         if (fuse && !hasControlFlow)
-            order = FusionPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray(), kernelFor);
+            order = FusionPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray(), kernelFor, aliases);
 
         // Slots: feeds first, then each node's outputs.
         int slot = feeds.Count;
@@ -51,7 +52,7 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
             outputBase[info.Node.Name] = slot;
             slot += info.OutputTypes.Length;
         }
-        int SlotOf(TensorName n) => fed.TryGetValue(n, out int f) ? f : outputBase[n.Node] + n.Index;
+        int SlotOf(TensorName n) => fed.TryGetValue(n, out int f) ? f : aliases.TryGetValue(n, out var a) ? outputBase[a.Node] + a.Index : outputBase[n.Node] + n.Index;
 
         var fetchSlots = fetchNames.Select(SlotOf).ToArray();
         var lastReader = new int[slot];

@@ -71,9 +71,12 @@ public sealed class FusionTests
         return md.PartitionGraphs[0].Node.ToDictionary(n => n.Name, n => n.Op);
     }
 
-    private static long[] Bits(HostTensor t) => t.DType == DType.Float
-        ? t.ToArray<float>().Select(v => (long)BitConverter.SingleToInt32Bits(v)).ToArray()
-        : t.ToArray<double>().Select(BitConverter.DoubleToInt64Bits).ToArray();
+    private static long[] Bits(HostTensor t) => t.DType switch
+    {
+        DType.Float => t.ToArray<float>().Select(v => (long)BitConverter.SingleToInt32Bits(v)).ToArray(),
+        DType.Int32 => t.ToArray<int>().Select(v => (long)v).ToArray(),
+        _ => t.ToArray<double>().Select(BitConverter.DoubleToInt64Bits).ToArray(),
+    };
 
     /// <summary>x·w (+ b) → relu, the dense layer; <paramref name="biasFirst"/> writes b + x·w.</summary>
     private static GraphDef Dense(DType t, string addOp = "AddV2", bool relu = true, bool biasFirst = false, bool transposeB = false)
@@ -189,6 +192,43 @@ public sealed class FusionTests
         Node(g, "gated", "Identity", DType.Float, "c", "^after");
         steps = RunBoth(g, [.. DenseFeeds(DType.Float, 3, 4, 5), ("c:0", Random(DType.Float, 11, 2))], "relu:0", "gated:0");
         Assert.AreEqual("MatMul", steps["mm"], "a control edge from the MatMul pins it");
+    }
+
+    private static void ShapeOf(GraphDef g, string name, string input)
+    {
+        var n = Node(g, name, "Shape", DType.Float, input);
+        n.Attr["out_type"] = DType.Int32;
+    }
+
+    [TestMethod]
+    public void Shape_readers_of_the_product_see_its_shape_from_the_fused_step()
+    {
+        // The gradient of x·w + b reads Shape(x·w): the MatMul still fuses, and the shape comes from output 1.
+        var g = Dense(DType.Float);
+        ShapeOf(g, "shp", "mm");
+        var steps = RunBoth(g, DenseFeeds(DType.Float, 6, 5, 4), "relu:0", "shp:0");
+        Assert.AreEqual("_FusedMatMul", steps["relu"]);
+        using var s = Session(g, fuse: true);
+        CollectionAssert.AreEqual(new[] { 6, 4 }, s.Run(DenseFeeds(DType.Float, 6, 5, 4), ["shp:0"], [])[0].ToArray<int>());
+        // On the unfused path inside the step (the "bias" broadcasts the product up) it is still the product's shape.
+        var wide = DenseFeeds(DType.Float, 4, 3, 1);
+        wide[2] = ("b:0", Random(DType.Float, 13, 5));
+        RunBoth(g, wide, "relu:0", "shp:0");
+        CollectionAssert.AreEqual(new[] { 4, 1 }, s.Run(wide, ["shp:0"], [])[0].ToArray<int>());
+    }
+
+    [TestMethod]
+    public void A_shape_reader_that_runs_before_the_chain_ends_keeps_the_product_unfused()
+    {
+        var g = new GraphDef();
+        foreach (var p in new[] { "x", "w", "b" }) Placeholder(g, p, DType.Float);
+        Node(g, "mm", "MatMul", DType.Float, "x", "w");
+        ShapeOf(g, "shp", "mm");   // inserted before the add, so ordered before the Relu
+        Node(g, "add", "AddV2", DType.Float, "mm", "b");
+        Node(g, "relu", "Relu", DType.Float, "add");
+        var steps = RunBoth(g, DenseFeeds(DType.Float, 3, 2, 7), "relu:0", "shp:0");
+        Assert.AreEqual("MatMul", steps["mm"]);
+        Assert.AreEqual("_FusedBiasAdd", steps["relu"]);
     }
 
     [TestMethod]
