@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 
 namespace GraphEngine.Bench;
 
@@ -53,6 +54,36 @@ internal static class MlpStepSeries
             Console.WriteLine($"plan passes off: median {b[b.Count / 2]:F3} ms, min {b[0]:F3} ms");
             Console.WriteLine($"ratio of medians on/off: {a[a.Count / 2] / b[b.Count / 2]:F3}");
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// `Bench.dll breakdown mlp-vs-torch`: our MLP step and libtorch's (the MlpTrainStepBenchmarks pair),
+    /// alternating blocks of 10 calls for 20 rounds so both see the same load on a shared machine;
+    /// medians and the ratio. Run it several times: the spread between runs is the noise.
+    /// </summary>
+    public static int VersusTorch()
+    {
+        var bench = new MlpTrainStepBenchmarks();
+        bench.Setup();
+        Breakdown.WarmUp(() => { bench.GraphEngineStep(); bench.LibTorchStep(); });
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        for (int round = 0; round < 20; round++)
+            foreach (var (step, times) in new (Action, List<double>)[] { (bench.GraphEngineStep, ours), (bench.LibTorchStep, theirs) })
+                for (int i = 0; i < 10; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    step();
+                    times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+        ours.Sort();
+        theirs.Sort();
+        double a = ours[ours.Count / 2], b = theirs[theirs.Count / 2];
+        Console.WriteLine($"GraphEngine MLP step: median {a:F3} ms, min {ours[0]:F3} ms");
+        Console.WriteLine($"libtorch MLP step:    median {b:F3} ms, min {theirs[0]:F3} ms");
+        Console.WriteLine($"ratio of medians {a / b:F3}, of mins {ours[0] / theirs[0]:F3}");
+        bench.Cleanup();
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace GraphEngine.Ops.Compute;
@@ -29,6 +30,26 @@ public static unsafe class BiasActivation
         {
             var body = new Body<T> { X = px, B = pb, Y = py, Channels = channels, Relu = relu };
             ParallelRange.Run(body, rows, System.Math.Max(1, MinPerPart / channels));
+        }
+    }
+
+    /// <summary>
+    /// The backward of bias add + ReLU in one pass over the rows: dz = ReluGrad(g, f) and db = Σ rows dz,
+    /// with the very operations of ReluGrad's and BiasAddGrad's kernels (db starts at +0 and adds the rows
+    /// in order), so both results are bit-identical to the two ops. <paramref name="dz"/> may be <paramref name="g"/>.
+    /// </summary>
+    public static void ReluGradBiasGrad<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> f, Span<T> dz, Span<T> db) where T : unmanaged, INumber<T>
+    {
+        int channels = db.Length;
+        if (f.Length != g.Length || dz.Length < g.Length) throw new ArgumentException("g, features and dz must have the same length.", nameof(f));
+        if (channels == 0 ? g.Length != 0 : g.Length % channels != 0)
+            throw new ArgumentException($"{g.Length} elements are not whole rows of {channels} channels.", nameof(db));
+        db.Clear();
+        for (int off = 0; off < g.Length; off += channels)
+        {
+            var row = dz.Slice(off, channels);
+            ReluGradOp<T>.Invoke(g.Slice(off, channels), f.Slice(off, channels), row);
+            TensorPrimitives.Add(db, row, db);
         }
     }
 

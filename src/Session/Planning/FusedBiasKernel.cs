@@ -26,39 +26,29 @@ internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zI
 
     private readonly bool _isBiasAdd = add.Node.Op == "BiasAdd";
 
-    private sealed class Scratch
-    {
-        public readonly Entry[] Slots = new Entry[6];
-        public OpKernelContext? Context;
-    }
-
-    private Scratch? _cached;
+    private FusedScratch? _cached;
 
     public void Compute(OpKernelContext ctx)
     {
-        var s = Interlocked.Exchange(ref _cached, null) ?? new Scratch();
+        var s = Interlocked.Exchange(ref _cached, null) ?? new FusedScratch();
         try
         {
-            var sub = SubContext(s, ctx);
+            var sub = s.ContextLike(ctx);
             if (producer != null) ComputeWithProducer(ctx, sub, s.Slots, producer);
             else ComputeBiasActivation(ctx, sub, s.Slots);
         }
         finally
         {
-            for (int i = 0; i < s.Slots.Length; i++)
-            {
-                s.Slots[i].Tensor?.Buffer?.Release();
-                s.Slots[i] = default;
-            }
+            s.Clear();
             Volatile.Write(ref _cached, s);
         }
     }
 
     private void ComputeWithProducer(OpKernelContext ctx, OpKernelContext sub, Entry[] slots, FusedPart p)
     {
-        Hold(slots, 0, ctx.Input(0));
-        Hold(slots, 1, ctx.Input(1));
-        RunPart(p, sub, slots, ProducerIns, 2, null);
+        FusedScratch.Hold(slots, 0, ctx.Input(0));
+        FusedScratch.Hold(slots, 1, ctx.Input(1));
+        FusedScratch.RunPart(p, sub, slots, ProducerIns, 2, null);
         var z = slots[2].Tensor!;
         var bias = ctx.Input(2);
         // The producer's output is fresh: held only by slot 2, so the epilogue may overwrite it.
@@ -70,7 +60,7 @@ internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zI
             if (publishProducerShape) ctx.SetOutput(1, z);
             return;
         }
-        Hold(slots, 3, bias);
+        FusedScratch.Hold(slots, 3, bias);
         // The add may overwrite the product in place, unless the product is still published as output 1.
         var forwardable = publishProducerShape ? NoForward : zIndex == 0 ? ForwardZ0 : ForwardZ1;
         ctx.SetOutput(0, RunRest(sub, slots, zIndex == 0 ? AddInsZ0 : AddInsZ1, forwardable));
@@ -91,23 +81,23 @@ internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zI
             Epilogue(input, x == 0 ? b : a, y);
             return;
         }
-        Hold(slots, 0, a);
-        Hold(slots, 1, b);
+        FusedScratch.Hold(slots, 0, a);
+        FusedScratch.Hold(slots, 1, b);
         ctx.SetOutput(0, RunRest(sub, slots, PlainAddIns, null));
     }
 
     /// <summary>The unfused path: the add's own kernel, then Relu's; returns the last output (held by a private slot).</summary>
     private HostTensor RunRest(OpKernelContext sub, Entry[] slots, int[] addIns, bool[]? addForwardable)
     {
-        RunPart(add, sub, slots, addIns, 4, addForwardable);
+        FusedScratch.RunPart(add, sub, slots, addIns, 4, addForwardable);
         if (relu == null) return slots[4].Tensor!;
-        RunPart(relu, sub, slots, ReluIns, 5, ForwardOne);
+        FusedScratch.RunPart(relu, sub, slots, ReluIns, 5, ForwardOne);
         return slots[5].Tensor!;
     }
 
     /// <summary>Whether the fast path applies: same float dtype, vector bias matching x's last dim (BiasAdd also needs rank ≥ 2).</summary>
     private bool FitsBias(HostTensor x, HostTensor bias) =>
-        x.DType == bias.DType && x.DType is DType.Float or DType.Double && bias.Rank == 1
+        x.DType == bias.DType && (x.DType is DType.Float or DType.Double) && bias.Rank == 1
         && x.Rank >= (_isBiasAdd ? 2 : 1) && x.Dims[^1] == bias.Dims[0] && bias.Dims[0] > 0;
 
     private void Epilogue(HostTensor x, HostTensor bias, HostTensor y)
@@ -115,14 +105,47 @@ internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zI
         if (x.DType == DType.Float) BiasActivation.Apply(x.AsReadOnlySpan<float>(), bias.AsReadOnlySpan<float>(), y.AsSpan<float>(), relu != null);
         else BiasActivation.Apply(x.AsReadOnlySpan<double>(), bias.AsReadOnlySpan<double>(), y.AsSpan<double>(), relu != null);
     }
+}
 
-    private static void Hold(Entry[] slots, int i, HostTensor t)
+/// <summary>
+/// Per-run state of a fused kernel: private slots for the original nodes and a kernel context bound to
+/// them. A kernel keeps one cached and makes another only for a concurrent run of the same plan.
+/// </summary>
+internal sealed class FusedScratch
+{
+    public readonly Entry[] Slots = new Entry[6];
+    private OpKernelContext? _context;
+
+    /// <summary>A context for the original nodes, carrying this run's step id, budget, cancellation and deadline.</summary>
+    public OpKernelContext ContextLike(OpKernelContext ctx)
+    {
+        var sub = _context is { } c && ReferenceEquals(c.Resources, ctx.Resources) ? c : _context = new OpKernelContext(ctx.Resources);
+        sub.StepId = ctx.StepId;
+        sub.Budget = ctx.Budget;
+        sub.Cancellation = ctx.Cancellation;
+        sub.DeadlineTimestamp = ctx.DeadlineTimestamp;
+        sub.DeadlineTimeoutMs = ctx.DeadlineTimeoutMs;
+        return sub;
+    }
+
+    /// <summary>Gives back every hold of the private slots.</summary>
+    public void Clear()
+    {
+        for (int i = 0; i < Slots.Length; i++)
+        {
+            Slots[i].Tensor?.Buffer?.Release();
+            Slots[i] = default;
+        }
+    }
+
+    public static void Hold(Entry[] slots, int i, HostTensor t)
     {
         t.Buffer?.Retain();
         slots[i].Tensor = t;
     }
 
-    private static void RunPart(FusedPart part, OpKernelContext sub, Entry[] slots, int[] inputs, int outputBase, bool[]? forwardable)
+    /// <summary>Runs one original node's kernel on the private slots; its errors name that node.</summary>
+    public static void RunPart(FusedPart part, OpKernelContext sub, Entry[] slots, int[] inputs, int outputBase, bool[]? forwardable)
     {
         sub.Bind(part.Node, slots, inputs, outputBase, part.InputTypes, part.OutputTypes);
         sub.ForwardableInputs = forwardable;
@@ -134,17 +157,5 @@ internal sealed class FusedBiasKernel(FusedPart? producer, FusedPart add, int zI
         {
             throw e.WithNode(part.Node.Name, part.Node.Op, part.Node.DefinedAt);
         }
-    }
-
-    /// <summary>A context for the original nodes, carrying this run's step id, budget, cancellation and deadline.</summary>
-    private static OpKernelContext SubContext(Scratch s, OpKernelContext ctx)
-    {
-        var sub = s.Context is { } c && ReferenceEquals(c.Resources, ctx.Resources) ? c : s.Context = new OpKernelContext(ctx.Resources);
-        sub.StepId = ctx.StepId;
-        sub.Budget = ctx.Budget;
-        sub.Cancellation = ctx.Cancellation;
-        sub.DeadlineTimestamp = ctx.DeadlineTimestamp;
-        sub.DeadlineTimeoutMs = ctx.DeadlineTimeoutMs;
-        return sub;
     }
 }

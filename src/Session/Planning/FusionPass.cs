@@ -13,13 +13,16 @@ namespace GraphEngine.Runtime.Planning;
 /// and no node of the plan has a control edge from its node; the nodes must share dtype (float32 or
 /// float64) and device. The fused step takes the last node's name (step stats, errors of the fast path
 /// and partition graphs show e.g. "dense/Relu = _FusedMatMul(x, w, b)"), runs where that node ran, and
-/// gives bit-identical results (<see cref="FusedBiasKernel"/>). Plans with control flow are not fused.
+/// gives bit-identical results (<see cref="FusedBiasKernel"/>). Backwards, a ReluGrad whose output an
+/// NHWC BiasAddGrad reads becomes one two-output step under ReluGrad's name (<see cref="FusedReluGradKernel"/>).
+/// Plans with control flow are not fused.
 /// </summary>
 internal static class FusionPass
 {
     private static readonly OpDef FusedMatMul = OpDef.Define("_FusedMatMul");
     private static readonly OpDef FusedConv2D = OpDef.Define("_FusedConv2D");
     private static readonly OpDef FusedBiasAdd = OpDef.Define("_FusedBiasAdd");
+    private static readonly OpDef FusedReluGradBiasAddGrad = OpDef.Define("_FusedReluGradBiasAddGrad");
 
     /// <summary>Returns the plan's new order; <paramref name="aliases"/> maps a fused-away producer's output
     /// that Shape-like nodes still read to the fused step's output 1.</summary>
@@ -131,8 +134,50 @@ internal static class FusionPass
             if (producer != null) removed.Add(producer.Node.Name);
             if (relu != null) removed.Add(add.Node.Name);
         }
+        FuseReluGradBiasGrad(order, fed, fetchedSet, targetSet, controlSources, kernelFor, aliases, replaced, removed);
         if (replaced.Count == 0) return order;
         return order.Where(i => !removed.Contains(i.Node.Name)).Select(i => replaced.GetValueOrDefault(i.Node.Name, i)).ToList();
+    }
+
+    /// <summary>
+    /// ReluGrad whose output an NHWC BiasAddGrad reads (tf.nn.bias_add + relu, backwards): one step with
+    /// outputs (dz, bias gradient) under ReluGrad's name; the BiasAddGrad's readers read output 1. dz may
+    /// have other readers (the MatMul gradients); the bias gradient must not be fetched, fed or a target.
+    /// </summary>
+    private static void FuseReluGradBiasGrad(List<NodeInfo> order, IReadOnlyDictionary<TensorName, int> fed, HashSet<TensorName> fetched,
+        HashSet<string> targets, HashSet<string> controlSources, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor,
+        Dictionary<TensorName, TensorName> aliases, Dictionary<string, NodeInfo> replaced, HashSet<string> removed)
+    {
+        var biasGradOf = new Dictionary<string, NodeInfo>(StringComparer.Ordinal);
+        foreach (var info in order)
+            if (info.Op.Name == "BiasAddGrad" && DataInputs(info.Node) is [var dz] && dz.Index == 0 && !fed.ContainsKey(dz)
+                && (!info.Node.Attr.TryGetValue("data_format", out var df) || df.S != "NCHW"))
+                biasGradOf.TryAdd(dz.Node, info);
+        foreach (var rg in order)
+        {
+            if (rg.Op.Name != "ReluGrad" || rg.OutputTypes[0] is not (DType.Float or DType.Double) || replaced.ContainsKey(rg.Node.Name)
+                || !biasGradOf.TryGetValue(rg.Node.Name, out var bg) || removed.Contains(bg.Node.Name) || replaced.ContainsKey(bg.Node.Name))
+                continue;
+            var db = new TensorName(bg.Node.Name, 0);
+            if (!Compatible(bg, rg, rg.OutputTypes[0]) || fetched.Contains(db) || fed.ContainsKey(db) || targets.Contains(bg.Node.Name)
+                || controlSources.Contains(bg.Node.Name))
+                continue;
+            var node = new NodeDef(rg.Node.Name, FusedReluGradBiasAddGrad.Name) { Device = rg.Node.Device, DefinedAt = rg.Node.DefinedAt };
+            node.Input.AddRange(DataInputs(rg.Node).Select(i => i.ToInputString()));
+            foreach (var (k, v) in rg.Node.Attr) node.Attr[k] = v;
+            node.Attr["fused_ops"] = AttrValue.OfStrings(["ReluGrad", "BiasAddGrad"]);
+            FusedPart Part(NodeInfo i) => new(i.Node, kernelFor(i.Node, i.Op, i.InputTypes, i.OutputTypes), i.InputTypes, i.OutputTypes);
+            replaced[rg.Node.Name] = new NodeInfo
+            {
+                Node = node,
+                Op = FusedReluGradBiasAddGrad,
+                InputTypes = rg.InputTypes,
+                OutputTypes = [rg.OutputTypes[0], bg.OutputTypes[0]],
+                Kernel = new FusedReluGradKernel(Part(rg), Part(bg)),
+            };
+            aliases[db] = new TensorName(rg.Node.Name, 1);
+            removed.Add(bg.Node.Name);
+        }
     }
 
     private static bool IsBiasAdd(NodeInfo info) =>

@@ -3,7 +3,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace GraphEngine.Ops.Tests.Compute;
 
-/// <summary>The fused bias + ReLU pass equals the naive two-step reference bit for bit, in place or not.</summary>
+/// <summary>The fused bias + ReLU pass and its backward equal the naive two-step references bit for bit.</summary>
 [TestClass]
 public sealed class BiasActivationTests
 {
@@ -61,9 +61,33 @@ public sealed class BiasActivationTests
     }
 
     [TestMethod]
+    [DataRow(1, 1)]
+    [DataRow(3, 17)]
+    [DataRow(64, 40)]
+    public void ReluGrad_and_bias_gradient_match_the_two_kernels_reference(int rows, int channels)
+    {
+        var r = new System.Random(rows + channels);
+        var g = Enumerable.Range(0, rows * channels).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var f = Enumerable.Range(0, rows * channels).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        f[0] = 0f;   // ReluGrad passes g only where features > 0
+        var dz = new float[g.Length];
+        var db = Enumerable.Repeat(float.NaN, channels).ToArray();   // must be overwritten
+        BiasActivation.ReluGradBiasGrad<float>(g, f, dz, db);
+        var expectedDb = new float[channels];
+        for (int i = 0; i < g.Length; i++)
+        {
+            float e = f[i] > 0 ? g[i] : 0f;
+            Assert.AreEqual(BitConverter.SingleToInt32Bits(e), BitConverter.SingleToInt32Bits(dz[i]), $"dz {i}");
+            expectedDb[i % channels] += e;   // row by row, in order, from +0: BiasAddGrad's order
+        }
+        CollectionAssert.AreEqual(expectedDb.Select(BitConverter.SingleToInt32Bits).ToArray(), db.Select(BitConverter.SingleToInt32Bits).ToArray());
+    }
+
+    [TestMethod]
     public void Elements_that_are_not_whole_rows_are_refused()
     {
         Assert.ThrowsExactly<ArgumentException>(() => BiasActivation.Apply<float>(new float[7], new float[3], new float[7], true));
         Assert.ThrowsExactly<ArgumentException>(() => BiasActivation.Apply<float>(new float[6], new float[3], new float[5], true));
+        Assert.ThrowsExactly<ArgumentException>(() => BiasActivation.ReluGradBiasGrad<float>(new float[7], new float[7], new float[7], new float[3]));
     }
 }

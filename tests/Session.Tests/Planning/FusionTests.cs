@@ -231,6 +231,52 @@ public sealed class FusionTests
         Assert.AreEqual("_FusedBiasAdd", steps["relu"]);
     }
 
+    /// <summary>dz = ReluGrad(g, f), db = BiasAddGrad(dz), read by Neg (so db is not itself fetched).</summary>
+    private static GraphDef Backward(DType t = DType.Float)
+    {
+        var g = new GraphDef();
+        Placeholder(g, "g", t);
+        Placeholder(g, "f", t);
+        Node(g, "rg", "ReluGrad", t, "g", "f");
+        Node(g, "bg", "BiasAddGrad", t, "rg");
+        Node(g, "neg", "Neg", t, "bg");
+        return g;
+    }
+
+    [TestMethod]
+    [DataRow(DType.Float, new long[] { 5, 7 })]
+    [DataRow(DType.Float, new long[] { 1, 1 })]
+    [DataRow(DType.Float, new long[] { 2, 3, 4, 19 })]
+    [DataRow(DType.Double, new long[] { 33, 10 })]
+    public void ReluGrad_and_BiasAddGrad_are_one_step_with_bit_equal_results(DType t, long[] dims)
+    {
+        var steps = RunBoth(Backward(t), [("g:0", Random(t, 20, dims)), ("f:0", Random(t, 21, dims))], "rg:0", "neg:0");
+        Assert.AreEqual("_FusedReluGradBiasAddGrad", steps["rg"]);
+        Assert.IsFalse(steps.ContainsKey("bg"));
+    }
+
+    [TestMethod]
+    public void A_fetched_bias_gradient_keeps_its_own_step()
+    {
+        var dims = new long[] { 4, 6 };
+        var steps = RunBoth(Backward(), [("g:0", Random(DType.Float, 22, dims)), ("f:0", Random(DType.Float, 23, dims))], "neg:0", "bg:0");
+        Assert.AreEqual("ReluGrad", steps["rg"]);
+        Assert.AreEqual("BiasAddGrad", steps["bg"]);
+    }
+
+    [TestMethod]
+    public void Backward_shapes_outside_the_fused_pass_fail_as_the_original_nodes_do()
+    {
+        using var s = Session(Backward(), fuse: true);
+        var e = Assert.ThrowsExactly<InvalidArgumentException>(() =>
+            s.Run([("g:0", Random(DType.Float, 24, 3, 4)), ("f:0", Random(DType.Float, 25, 4, 3))], ["neg:0"], []));
+        Assert.AreEqual("rg", e.NodeName);
+        e = Assert.ThrowsExactly<InvalidArgumentException>(() =>
+            s.Run([("g:0", Random(DType.Float, 26, 5)), ("f:0", Random(DType.Float, 27, 5))], ["neg:0"], []));
+        Assert.AreEqual("bg", e.NodeName);
+        StringAssert.Contains(e.Message, "at least 2D");
+    }
+
     [TestMethod]
     public void Shapes_the_fast_path_does_not_cover_give_the_unfused_results()
     {
