@@ -20,10 +20,11 @@ internal static class Breakdown
         if (model == "mlp-ops") return MlpOpProfile.Run();
         if (model == "mlp-series") return MlpStepSeries.Run();
         if (model == "mlp-passes") return MlpStepSeries.ComparePasses();
+        if (model == "cnn-passes") return MlpStepSeries.ComparePasses(cnn: true);
         if (model == "mlp-vs-torch") return MlpStepSeries.VersusTorch();
         if (model is not ("mlp" or "cnn"))
         {
-            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops|mlp-ops|mlp-series|mlp-passes|mlp-vs-torch");
+            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops|mlp-ops|mlp-series|mlp-passes|cnn-passes|mlp-vs-torch");
             return 2;
         }
         bool mlp = model == "mlp";

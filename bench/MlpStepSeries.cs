@@ -15,12 +15,15 @@ internal static class MlpStepSeries
     /// off (rewrite_options remapping and dependency_optimization OFF), alternating blocks of 20 calls so
     /// both see the same machine load; medians per session.
     /// </summary>
-    public static int ComparePasses()
+    public static int ComparePasses(bool cnn = false)
     {
         var g = new Graph();
         using (g.as_default())
         {
-            var (x, labels, _, _, train) = Models.MlpGraph();
+            Tensor x, labels;
+            Operation train;
+            if (cnn) (x, labels, _, train) = Models.CnnGraph();
+            else (x, labels, _, _, train) = Models.MlpGraph();
             var off = new GraphEngine.Ops.Proto.ConfigProto
             {
                 GraphOptions = new GraphEngine.Ops.Proto.GraphOptions
@@ -36,13 +39,16 @@ internal static class MlpStepSeries
             using var plain = new Session(g, off);
             optimized.run(tf.global_variables_initializer());
             plain.run(tf.global_variables_initializer());
-            var feeds = new FeedDict { [x] = Models.RandomImages(128, 784), [labels] = Models.OneHot(Models.RandomClasses(128)) };
+            var feeds = cnn
+                ? new FeedDict { [x] = Models.RandomImages(64, 28, 28, 1), [labels] = NumSharp.np.array(Models.RandomClasses(64)) }
+                : new FeedDict { [x] = Models.RandomImages(128, 784), [labels] = Models.OneHot(Models.RandomClasses(128)) };
             Breakdown.WarmUp(() => { optimized.run(train, feeds); plain.run(train, feeds); });
             var a = new List<double>();
             var b = new List<double>();
-            for (int block = 0; block < 15; block++)
+            int blocks = cnn ? 8 : 15, perBlock = cnn ? 5 : 20;
+            for (int block = 0; block < blocks; block++)
                 foreach (var (session, times) in new[] { (optimized, a), (plain, b) })
-                    for (int i = 0; i < 20; i++)
+                    for (int i = 0; i < perBlock; i++)
                     {
                         long t0 = Stopwatch.GetTimestamp();
                         session.run(train, feeds);
