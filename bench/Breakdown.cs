@@ -6,7 +6,7 @@ namespace GraphEngine.Bench;
 /// <summary>
 /// Where a training step's time goes, for the notes on missed targets: `Bench.dll breakdown mlp|cnn`
 /// times, on each engine, the forward pass to the loss, forward + gradients, and the full Adam step
-/// (median of 30 runs after 5 warm-ups, stopwatch, same process). Ours: sess.run(loss),
+/// (median of 30 runs after at least 5 warm-up calls and 1.5 s of them, stopwatch, same process). Ours: sess.run(loss),
 /// sess.run(tf.gradients(loss, variables)), sess.run(train_op). libtorch: forward + loss,
 /// + backward, + optimizer step.
 /// </summary>
@@ -20,9 +20,13 @@ internal static class Breakdown
         if (model == "mlp-ops") return MlpOpProfile.Run();
         if (model == "cnn-alloc") return CnnAllocProfile.Run();
         if (model == "conv-kernels") return ConvKernelProfile.Run();
+        if (model == "mlp-series") return MlpStepSeries.Run();
+        if (model == "mlp-passes") return MlpStepSeries.ComparePasses();
+        if (model == "cnn-passes") return MlpStepSeries.ComparePasses(cnn: true);
+        if (model == "mlp-vs-torch") return MlpStepSeries.VersusTorch();
         if (model is not ("mlp" or "cnn"))
         {
-            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops|mlp-ops|cnn-alloc|conv-kernels");
+            Console.Error.WriteLine("usage: Bench.dll breakdown mlp|cnn|cnn-ops|mlp-ops|cnn-alloc|conv-kernels|mlp-series|mlp-passes|cnn-passes|mlp-vs-torch");
             return 2;
         }
         bool mlp = model == "mlp";
@@ -81,9 +85,23 @@ internal static class Breakdown
         return 0;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> until it is warm: at least <see cref="Warmup"/> calls and
+    /// <see cref="WarmupSeconds"/>. .NET's tiered JIT first runs the kernels unoptimised and swaps in
+    /// optimised code only after ~30 calls plus a quiet 100 ms, so our MLP step takes ~4 ms for its first
+    /// ~50 calls and ~2 ms after (`breakdown mlp-series`); five warm-up calls measured the slow phase.
+    /// </summary>
+    internal static void WarmUp(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Warmup || Stopwatch.GetElapsedTime(start).TotalSeconds < WarmupSeconds; i++) action();
+    }
+
+    private const double WarmupSeconds = 1.5;
+
     internal static void Report(string what, Action action)
     {
-        for (int i = 0; i < Warmup; i++) action();
+        WarmUp(action);
         var times = new double[Runs];
         for (int i = 0; i < Runs; i++)
         {

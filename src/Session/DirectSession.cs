@@ -50,6 +50,12 @@ public sealed class DirectSession : IDisposable
 
     public ResourceStore Resources { get; } = new();
 
+    /// <summary>Whether plans fuse bias-add chains (FusionPass); ConfigProto.graph_options.rewrite_options.remapping = OFF turns it off.</summary>
+    internal bool FusionEnabled => _config.GraphOptions?.RewriteOptions?.Remapping != Ops.Proto.RewriterConfig.Types.Toggle.Off;
+
+    /// <summary>Whether plans drop side-effect-free nodes nobody reads (DependencyPass); rewrite_options.dependency_optimization = OFF turns it off.</summary>
+    internal bool DependencyOptimizationEnabled => _config.GraphOptions?.RewriteOptions?.DependencyOptimization != Ops.Proto.RewriterConfig.Types.Toggle.Off;
+
     /// <summary>Number of plans compiled so far (tests check caching).</summary>
     public int PlanCount => _plans.Count;
 
@@ -161,7 +167,7 @@ public sealed class DirectSession : IDisposable
                 CheckFeeds(plan, feeds, null);
                 return plan;
             }
-            var compiler = new PlanCompiler(_graph, _library, KernelFor);
+            var compiler = new PlanCompiler(_graph, _library, KernelFor, fuse: FusionEnabled, dropUnread: DependencyOptimizationEnabled);
             CheckFeeds(null, feeds, compiler);
             plan = compiler.Compile(feeds.Select(f => f.Name).ToArray(), fetches, targets);
             _plans[key] = plan;

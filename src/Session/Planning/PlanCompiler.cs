@@ -9,15 +9,9 @@ namespace GraphEngine.Runtime.Planning;
 /// Compiles a plan: prune the graph to what the fetches and targets need (not walking past fed
 /// tensors), order it topologically, bind kernels, assign slots and compute last uses.
 /// </summary>
-internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor)
+internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<NodeDef, OpDef, DType[], DType[], IOpKernel> kernelFor,
+    bool fuse = true, bool dropUnread = true)
 {
-    private sealed class NodeInfo
-    {
-        public required NodeDef Node;
-        public required OpDef Op;
-        public required DType[] InputTypes;
-        public required DType[] OutputTypes;
-    }
 
     private readonly Dictionary<string, NodeInfo> _infos = new(StringComparer.Ordinal);
 
@@ -42,6 +36,13 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         foreach (var t in targets) Info(TensorName.Parse(t).Node, t, isFeed: false);
 
         var order = Order(fetchNames.Where(n => !fed.ContainsKey(n)).Select(n => n.Node).Concat(targets.Select(t => TensorName.Parse(t).Node)), fed);
+        var aliases = new Dictionary<TensorName, TensorName>();
+        bool hasFrames = order.Any(i => ControlFlowOps.IsFrameOp(i.Op.Name) || ControlFlowOps.IsStackOp(i.Op.Name));
+        bool hasControlFlow = hasFrames || order.Any(i => IsSwitchOrMerge(i.Op.Name));
+        if (dropUnread && !hasControlFlow)
+            order = DependencyPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray());
+        if (fuse && !hasControlFlow)
+            order = FusionPass.Apply(order, fed, fetchNames, targets.Select(t => TensorName.Parse(t).Node).ToArray(), kernelFor, aliases);
 
         // Slots: feeds first, then each node's outputs.
         int slot = feeds.Count;
@@ -51,7 +52,7 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
             outputBase[info.Node.Name] = slot;
             slot += info.OutputTypes.Length;
         }
-        int SlotOf(TensorName n) => fed.TryGetValue(n, out int f) ? f : outputBase[n.Node] + n.Index;
+        int SlotOf(TensorName n) => fed.TryGetValue(n, out int f) ? f : aliases.TryGetValue(n, out var a) ? outputBase[a.Node] + a.Index : outputBase[n.Node] + n.Index;
 
         var fetchSlots = fetchNames.Select(SlotOf).ToArray();
         var lastReader = new int[slot];
@@ -69,8 +70,6 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         }
         var fetched = new HashSet<int>(fetchSlots);
         var feedSet = new HashSet<int>(Enumerable.Range(0, feeds.Count));
-        bool hasFrames = order.Any(i => ControlFlowOps.IsFrameOp(i.Op.Name) || ControlFlowOps.IsStackOp(i.Op.Name));
-        bool hasControlFlow = hasFrames || order.Any(i => IsSwitchOrMerge(i.Op.Name));
         var stepOf = hasControlFlow ? order.Select((info, s) => (info.Node.Name, s)).ToDictionary(p => p.Name, p => p.s, StringComparer.Ordinal) : null;
         var steps = new PlanStep[order.Count];
         var releaseAfter = Enumerable.Range(0, order.Count).Select(_ => new List<int>()).ToArray();
@@ -93,7 +92,7 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
             steps[s] = new PlanStep
             {
                 Node = info.Node,
-                Kernel = kernelFor(info.Node, info.Op, info.InputTypes, info.OutputTypes),
+                Kernel = info.Kernel ?? kernelFor(info.Node, info.Op, info.InputTypes, info.OutputTypes),
                 InputSlots = ins,
                 OutputBase = b,
                 InputTypes = info.InputTypes,
@@ -241,4 +240,16 @@ internal sealed class PlanCompiler(GraphDef graph, RuntimeLibrary library, Func<
         consumer.Op.Name is "Merge" or "RefMerge" && producer.Op.Name is "NextIteration" or "RefNextIteration";
 
     private int IndexOf(string name) => graph.TryGetIndex(name, out int i) ? i : int.MaxValue;
+}
+
+/// <summary>A node the plan runs, with its resolved op and types; a fused step brings its own kernel.</summary>
+internal sealed class NodeInfo
+{
+    public required NodeDef Node;
+    public required OpDef Op;
+    public required DType[] InputTypes;
+    public required DType[] OutputTypes;
+
+    /// <summary>Set for a step made by <see cref="FusionPass"/>; null means the registry's kernel for the node.</summary>
+    public IOpKernel? Kernel;
 }
