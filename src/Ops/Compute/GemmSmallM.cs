@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
@@ -17,10 +18,10 @@ namespace GraphEngine.Ops.Compute;
 internal static unsafe class GemmSmallM
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it brings.</summary>
-    internal const long ParallelFlops = 1L << 18;   // 1×512·512×256 (131 k) measured faster on one core
+    internal const long ParallelFlops = 1L << 16;   // with an awake core worker, 1×256·256×256 (65 k) already gains
 
     public static void Multiply<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc,
-        int m, int n, int k, int maxThreads) where T : unmanaged, INumber<T>
+        int m, int n, int k, int maxThreads, bool wide) where T : unmanaged, INumber<T>
     {
         T[]? copy = null;
         try
@@ -39,21 +40,29 @@ internal static unsafe class GemmSmallM
             fixed (T* aCopy = copy)
             {
                 T* rows = copy is null ? a : aCopy;
-                int unit = transB ? 4 : 8 * Vector<T>.Count;
+                // A chunk: 32 dot products, or one register strip of columns (128 floats with AVX-512, else 64).
+                int unit = transB ? 32 : Strip<T>(wide);
                 int units = (n + unit - 1) / unit;
                 int threads = (long)m * n * k >= ParallelFlops ? System.Math.Min(maxThreads, units) : 1;
                 if (threads <= 1)
                 {
-                    Columns(rows, rowStride, b, ldb, transB, c, ldc, m, k, 0, n);
+                    Columns(rows, rowStride, b, ldb, transB, c, ldc, m, k, 0, n, wide);
                     return;
                 }
-                // One chunk per thread: wider chunks keep B's rows long contiguous runs for the prefetcher.
-                int chunks = threads;
-                var job = GemmJobCache<Job<T>>.Get();
+                // One fixed share of the columns per core (the caller always takes the first): run after run each
+                // core streams the same slice of the weights, which can then stay in its own caches.
+                var job = JobOf<T>.Cached ??= new Job<T>();
                 job.Rows = rows; job.B = b; job.C = c;
                 (job.RowStride, job.Ldb, job.TransB, job.Ldc) = (rowStride, ldb, transB, ldc);
-                (job.M, job.N, job.K, job.Unit, job.Units, job.Chunks) = (m, n, k, unit, units, chunks);
-                job.Go(threads - 1);
+                (job.M, job.N, job.K, job.Unit, job.Units, job.Wide) = (m, n, k, unit, units, wide);
+                try
+                {
+                    CoreWorkers.Run(job, units, threads);
+                }
+                finally
+                {
+                    job.Rows = job.B = job.C = null;
+                }
             }
         }
         finally
@@ -62,25 +71,31 @@ internal static unsafe class GemmSmallM
         }
     }
 
-    /// <summary>A share of C's columns per chunk.</summary>
-    private sealed class Job<T> : GemmParallel where T : unmanaged, INumber<T>
+    /// <summary>This thread's split job, reused call after call (<see cref="CoreWorkers.Run"/> returns only when every share is done).</summary>
+    private static class JobOf<T> where T : unmanaged, INumber<T>
+    {
+        [ThreadStatic] public static Job<T>? Cached;
+    }
+
+    /// <summary>A chunk is one unit of C's columns; participant i's home range is the i-th share of them.</summary>
+    private sealed class Job<T> : CoreJob where T : unmanaged, INumber<T>
     {
         public T* Rows, B, C;
-        public int RowStride, Ldb, Ldc, M, N, K, Unit, Units, Chunks;
-        public bool TransB;
+        public int RowStride, Ldb, Ldc, M, N, K, Unit, Units;
+        public bool TransB, Wide;
 
-        public void Go(int helpers) => Run(Chunks, helpers);
-
-        protected override void RunChunk(int t)
+        protected override void RunChunk(int unit)
         {
-            int from = (int)((long)Units * t / Chunks) * Unit;
-            int to = System.Math.Min((int)((long)Units * (t + 1) / Chunks) * Unit, N);
-            Columns(Rows, RowStride, B, Ldb, TransB, C, Ldc, M, K, from, to);
+            int from = unit * Unit;
+            Columns(Rows, RowStride, B, Ldb, TransB, C, Ldc, M, K, from, System.Math.Min(from + Unit, N), Wide);
         }
     }
 
+    /// <summary>Columns of one register strip: 8 vectors (Vector512 when wide, else Vector&lt;T&gt;).</summary>
+    private static int Strip<T>(bool wide) where T : unmanaged => 8 * (wide ? Vector512<T>.Count : Vector<T>.Count);
+
     /// <summary>Columns [j0, j1) of every row of C. A's rows start rowStride apart (0 with one row) and are contiguous.</summary>
-    private static void Columns<T>(T* rows, int rowStride, T* b, int ldb, bool transB, T* c, int ldc, int m, int k, int j0, int j1)
+    private static void Columns<T>(T* rows, int rowStride, T* b, int ldb, bool transB, T* c, int ldc, int m, int k, int j0, int j1, bool wide)
         where T : unmanaged, INumber<T>
     {
         if (transB)
@@ -90,7 +105,69 @@ internal static unsafe class GemmSmallM
         }
         int r = 0;
         for (; r + 4 <= m; r += 4) AxpyRows4(rows + (long)r * rowStride, rowStride, b, ldb, c + (long)r * ldc, ldc, k, j0, j1);
-        for (; r < m; r++) AxpyRow(rows + (long)r * rowStride, b, ldb, c + (long)r * ldc, k, j0, j1);
+        int strip = Strip<T>(wide);
+        for (; r < m; r++)
+        {
+            T* a = rows + (long)r * rowStride, cr = c + (long)r * ldc;
+            int j = j0;
+            for (; j + strip <= j1; j += strip)
+                if (wide) Strip512(a, b + j, ldb, cr + j, k);
+                else StripVector(a, b + j, ldb, cr + j, k);
+            if (j < j1) AxpyRow(a, b, ldb, cr, k, j, j1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> MulAdd<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
+    }
+
+    /// <summary>
+    /// c[0 .. 8 zmm) = Σp a[p]·B[p, 0 .. 8 zmm): the strip's sums stay in 8 registers over the whole depth (8
+    /// independent chains keep both FMA pipes busy), B's rows are read 512 bytes at a time.
+    /// </summary>
+    private static void Strip512<T>(T* a, T* b, int ldb, T* c, int k) where T : unmanaged, INumber<T>
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int p = 0; p < k; p++, b += ldb)
+        {
+            var x = Vector512.Create(a[p]);
+            c0 = MulAdd(x, Vector512.Load(b), c0);
+            c1 = MulAdd(x, Vector512.Load(b + w), c1);
+            c2 = MulAdd(x, Vector512.Load(b + 2 * w), c2);
+            c3 = MulAdd(x, Vector512.Load(b + 3 * w), c3);
+            c4 = MulAdd(x, Vector512.Load(b + 4 * w), c4);
+            c5 = MulAdd(x, Vector512.Load(b + 5 * w), c5);
+            c6 = MulAdd(x, Vector512.Load(b + 6 * w), c6);
+            c7 = MulAdd(x, Vector512.Load(b + 7 * w), c7);
+        }
+        c0.Store(c); c1.Store(c + w); c2.Store(c + 2 * w); c3.Store(c + 3 * w);
+        c4.Store(c + 4 * w); c5.Store(c + 5 * w); c6.Store(c + 6 * w); c7.Store(c + 7 * w);
+    }
+
+    /// <summary>The same strip with 8 Vector&lt;T&gt; registers (AVX2: 64 floats).</summary>
+    private static void StripVector<T>(T* a, T* b, int ldb, T* c, int k) where T : unmanaged, INumber<T>
+    {
+        int w = Vector<T>.Count;
+        Vector<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int p = 0; p < k; p++, b += ldb)
+        {
+            var x = new Vector<T>(a[p]);
+            c0 = MulAdd(x, Vector.Load(b), c0);
+            c1 = MulAdd(x, Vector.Load(b + w), c1);
+            c2 = MulAdd(x, Vector.Load(b + 2 * w), c2);
+            c3 = MulAdd(x, Vector.Load(b + 3 * w), c3);
+            c4 = MulAdd(x, Vector.Load(b + 4 * w), c4);
+            c5 = MulAdd(x, Vector.Load(b + 5 * w), c5);
+            c6 = MulAdd(x, Vector.Load(b + 6 * w), c6);
+            c7 = MulAdd(x, Vector.Load(b + 7 * w), c7);
+        }
+        c0.Store(c); c1.Store(c + w); c2.Store(c + 2 * w); c3.Store(c + 3 * w);
+        c4.Store(c + 4 * w); c5.Store(c + 5 * w); c6.Store(c + 6 * w); c7.Store(c + 7 * w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
