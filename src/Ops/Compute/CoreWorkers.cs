@@ -107,10 +107,10 @@ internal static class CoreWorkers
     internal static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(100);
 
     /// <summary>How long splits are skipped after a worker held a caller up (see <see cref="Run"/>).</summary>
-    internal static readonly TimeSpan SerialTime = TimeSpan.FromMilliseconds(50);
+    internal static readonly TimeSpan SerialTime = TimeSpan.FromMilliseconds(5);
 
     private static readonly long s_serialTicks = (long)(SerialTime.TotalSeconds * Stopwatch.Frequency);
-    private static readonly long s_congestionSlack = Stopwatch.Frequency / 50_000;   // 20 µs
+    private static readonly long s_congestionSlack = Stopwatch.Frequency / 5_000;   // 200 µs: a descheduled thread, not a slow chunk
     private static long s_serialUntil;
     private static Worker[]? s_workers;
 
@@ -198,11 +198,9 @@ internal static class CoreWorkers
                 CoreJob.Participant? p;
                 while ((p = Volatile.Read(ref _slot)) is null || Interlocked.CompareExchange(ref _slot, null, p) != p)
                 {
-                    if (Stopwatch.GetTimestamp() - idleSince < spinTicks)
-                    {
-                        Thread.SpinWait(16);
-                        continue;
-                    }
+                    // A plain polling loop, no pause instruction: in a virtual machine a pause loop can make the
+                    // hypervisor deschedule this vCPU, which is exactly what the spin is there to avoid.
+                    if (Stopwatch.GetTimestamp() - idleSince < spinTicks) continue;
                     Interlocked.Exchange(ref _sleeping, 1);
                     if (Volatile.Read(ref _slot) is null) _wake.Wait();
                     Interlocked.Exchange(ref _sleeping, 0);

@@ -89,7 +89,7 @@ public static unsafe class Gemm
     {
         if (m <= SmallM)
         {
-            GemmSmallM.Multiply(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, maxThreads, wide: path == GemmPath.Avx512);
+            GemmSmallM.Multiply(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, maxThreads);
             return;
         }
         switch (path)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
@@ -11,17 +10,18 @@ namespace GraphEngine.Ops.Compute;
 /// C = op(A)·op(B) for a few rows of C (m ≤ <see cref="Gemm.SmallM"/>, e.g. batch-1 inference): B is
 /// streamed straight from memory, never packed, since each element of B is used only m times and
 /// packing it would cost as much as the product. B untransposed: each row of C is a sum of rows of B
-/// scaled by A's elements (axpy form, 8 vectors of C in registers). B transposed: each element of C is
-/// a dot product of two contiguous rows. Large weight matrices split by columns across cores, so each
-/// core streams only its share (and keeps it in its own L2 across calls).
+/// scaled by A's elements (axpy form, C's row in L1). B transposed: each element of C is a dot product
+/// of two contiguous rows. Large weight matrices split across the cores' <see cref="CoreWorkers"/>
+/// (untransposed: by depth, each core streaming a contiguous block of B's rows; transposed: by
+/// columns), with a fixed share per core so each keeps its slice of the weights in its own caches.
 /// </summary>
 internal static unsafe class GemmSmallM
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it brings.</summary>
-    internal const long ParallelFlops = 1L << 16;   // with an awake core worker, 1×256·256×256 (65 k) already gains
+    internal const long ParallelFlops = 1L << 18;   // 1×512·512×256 (131 k) measured no faster on two cores
 
     public static void Multiply<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc,
-        int m, int n, int k, int maxThreads, bool wide) where T : unmanaged, INumber<T>
+        int m, int n, int k, int maxThreads) where T : unmanaged, INumber<T>
     {
         T[]? copy = null;
         try
@@ -40,28 +40,36 @@ internal static unsafe class GemmSmallM
             fixed (T* aCopy = copy)
             {
                 T* rows = copy is null ? a : aCopy;
-                // A chunk: 32 dot products, or one register strip of columns (128 floats with AVX-512, else 64).
-                int unit = transB ? 32 : Strip<T>(wide);
-                int units = (n + unit - 1) / unit;
-                int threads = (long)m * n * k >= ParallelFlops ? System.Math.Min(maxThreads, units) : 1;
+                int threads = (long)m * n * k >= ParallelFlops ? maxThreads : 1;
+                // B transposed: chunks of 32 columns (dot products over contiguous rows of b). B untransposed: chunks of
+                // B's rows (depth), each streamed front to back as one contiguous block into its own partial C; a
+                // column split would read every row of B in pieces, which the prefetcher follows far worse.
+                int chunks = transB ? (n + 31) / 32 : System.Math.Min(k / 16, 2 * threads);
+                threads = System.Math.Min(threads, chunks);
                 if (threads <= 1)
                 {
-                    Columns(rows, rowStride, b, ldb, transB, c, ldc, m, k, 0, n, wide);
+                    Columns(rows, rowStride, b, ldb, transB, c, ldc, m, k, 0, n);
                     return;
                 }
-                // One fixed share of the columns per core (the caller always takes the first): run after run each
+                // Participant i's home range is always the same share (the caller takes the first): run after run each
                 // core streams the same slice of the weights, which can then stay in its own caches.
                 var job = JobOf<T>.Cached ??= new Job<T>();
-                job.Rows = rows; job.B = b; job.C = c;
-                (job.RowStride, job.Ldb, job.TransB, job.Ldc) = (rowStride, ldb, transB, ldc);
-                (job.M, job.N, job.K, job.Unit, job.Units, job.Wide) = (m, n, k, unit, units, wide);
-                try
+                int partialLength = transB ? 0 : (chunks - 1) * m * n;
+                if (job.Partials.Length < partialLength) job.Partials = new T[partialLength];
+                fixed (T* partials = job.Partials)
                 {
-                    CoreWorkers.Run(job, units, threads);
-                }
-                finally
-                {
-                    job.Rows = job.B = job.C = null;
+                    job.Rows = rows; job.B = b; job.C = c; job.Partial = partials;
+                    (job.RowStride, job.Ldb, job.TransB, job.Ldc) = (rowStride, ldb, transB, ldc);
+                    (job.M, job.N, job.K, job.Chunks) = (m, n, k, chunks);
+                    try
+                    {
+                        CoreWorkers.Run(job, chunks, threads);
+                    }
+                    finally
+                    {
+                        job.Rows = job.B = job.C = job.Partial = null;
+                    }
+                    if (!transB) SumPartials(c, ldc, partials, m, n, chunks - 1);
                 }
             }
         }
@@ -77,25 +85,51 @@ internal static unsafe class GemmSmallM
         [ThreadStatic] public static Job<T>? Cached;
     }
 
-    /// <summary>A chunk is one unit of C's columns; participant i's home range is the i-th share of them.</summary>
+    /// <summary>
+    /// A chunk is 32 columns of C (B transposed) or a block of depth: chunk 0 writes C, chunk i &gt; 0 its own
+    /// partial m×n block, summed into C in chunk order afterwards, so the result does not depend on which
+    /// thread ran which chunk.
+    /// </summary>
     private sealed class Job<T> : CoreJob where T : unmanaged, INumber<T>
     {
-        public T* Rows, B, C;
-        public int RowStride, Ldb, Ldc, M, N, K, Unit, Units;
-        public bool TransB, Wide;
+        public T* Rows, B, C, Partial;
+        public T[] Partials = [];
+        public int RowStride, Ldb, Ldc, M, N, K, Chunks;
+        public bool TransB;
 
-        protected override void RunChunk(int unit)
+        protected override void RunChunk(int chunk)
         {
-            int from = unit * Unit;
-            Columns(Rows, RowStride, B, Ldb, TransB, C, Ldc, M, K, from, System.Math.Min(from + Unit, N), Wide);
+            if (TransB)
+            {
+                Columns(Rows, RowStride, B, Ldb, true, C, Ldc, M, K, chunk * 32, System.Math.Min(chunk * 32 + 32, N));
+                return;
+            }
+            int p0 = (int)((long)K * chunk / Chunks), p1 = (int)((long)K * (chunk + 1) / Chunks);
+            T* target = chunk == 0 ? C : Partial + (long)(chunk - 1) * M * N;
+            int ldt = chunk == 0 ? Ldc : N;
+            Columns(Rows + p0, RowStride, B + (long)p0 * Ldb, Ldb, false, target, ldt, M, p1 - p0, 0, N);
         }
     }
 
-    /// <summary>Columns of one register strip: 8 vectors (Vector512 when wide, else Vector&lt;T&gt;).</summary>
-    private static int Strip<T>(bool wide) where T : unmanaged => 8 * (wide ? Vector512<T>.Count : Vector<T>.Count);
+    /// <summary>C += partial blocks 0 … count-1 (each m×n, dense), in that order.</summary>
+    private static void SumPartials<T>(T* c, int ldc, T* partials, int m, int n, int count) where T : unmanaged, INumber<T>
+    {
+        int w = Vector<T>.Count;
+        for (int i = 0; i < m; i++)
+        {
+            T* row = c + (long)i * ldc;
+            for (int q = 0; q < count; q++)
+            {
+                T* part = partials + ((long)q * m + i) * n;
+                int j = 0;
+                for (; j + w <= n; j += w) (Vector.Load(row + j) + Vector.Load(part + j)).Store(row + j);
+                for (; j < n; j++) row[j] += part[j];
+            }
+        }
+    }
 
     /// <summary>Columns [j0, j1) of every row of C. A's rows start rowStride apart (0 with one row) and are contiguous.</summary>
-    private static void Columns<T>(T* rows, int rowStride, T* b, int ldb, bool transB, T* c, int ldc, int m, int k, int j0, int j1, bool wide)
+    private static void Columns<T>(T* rows, int rowStride, T* b, int ldb, bool transB, T* c, int ldc, int m, int k, int j0, int j1)
         where T : unmanaged, INumber<T>
     {
         if (transB)
@@ -105,69 +139,7 @@ internal static unsafe class GemmSmallM
         }
         int r = 0;
         for (; r + 4 <= m; r += 4) AxpyRows4(rows + (long)r * rowStride, rowStride, b, ldb, c + (long)r * ldc, ldc, k, j0, j1);
-        int strip = Strip<T>(wide);
-        for (; r < m; r++)
-        {
-            T* a = rows + (long)r * rowStride, cr = c + (long)r * ldc;
-            int j = j0;
-            for (; j + strip <= j1; j += strip)
-                if (wide) Strip512(a, b + j, ldb, cr + j, k);
-                else StripVector(a, b + j, ldb, cr + j, k);
-            if (j < j1) AxpyRow(a, b, ldb, cr, k, j, j1);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MulAdd<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc) where T : unmanaged, INumber<T>
-    {
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
-    }
-
-    /// <summary>
-    /// c[0 .. 8 zmm) = Σp a[p]·B[p, 0 .. 8 zmm): the strip's sums stay in 8 registers over the whole depth (8
-    /// independent chains keep both FMA pipes busy), B's rows are read 512 bytes at a time.
-    /// </summary>
-    private static void Strip512<T>(T* a, T* b, int ldb, T* c, int k) where T : unmanaged, INumber<T>
-    {
-        int w = Vector512<T>.Count;
-        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        for (int p = 0; p < k; p++, b += ldb)
-        {
-            var x = Vector512.Create(a[p]);
-            c0 = MulAdd(x, Vector512.Load(b), c0);
-            c1 = MulAdd(x, Vector512.Load(b + w), c1);
-            c2 = MulAdd(x, Vector512.Load(b + 2 * w), c2);
-            c3 = MulAdd(x, Vector512.Load(b + 3 * w), c3);
-            c4 = MulAdd(x, Vector512.Load(b + 4 * w), c4);
-            c5 = MulAdd(x, Vector512.Load(b + 5 * w), c5);
-            c6 = MulAdd(x, Vector512.Load(b + 6 * w), c6);
-            c7 = MulAdd(x, Vector512.Load(b + 7 * w), c7);
-        }
-        c0.Store(c); c1.Store(c + w); c2.Store(c + 2 * w); c3.Store(c + 3 * w);
-        c4.Store(c + 4 * w); c5.Store(c + 5 * w); c6.Store(c + 6 * w); c7.Store(c + 7 * w);
-    }
-
-    /// <summary>The same strip with 8 Vector&lt;T&gt; registers (AVX2: 64 floats).</summary>
-    private static void StripVector<T>(T* a, T* b, int ldb, T* c, int k) where T : unmanaged, INumber<T>
-    {
-        int w = Vector<T>.Count;
-        Vector<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        for (int p = 0; p < k; p++, b += ldb)
-        {
-            var x = new Vector<T>(a[p]);
-            c0 = MulAdd(x, Vector.Load(b), c0);
-            c1 = MulAdd(x, Vector.Load(b + w), c1);
-            c2 = MulAdd(x, Vector.Load(b + 2 * w), c2);
-            c3 = MulAdd(x, Vector.Load(b + 3 * w), c3);
-            c4 = MulAdd(x, Vector.Load(b + 4 * w), c4);
-            c5 = MulAdd(x, Vector.Load(b + 5 * w), c5);
-            c6 = MulAdd(x, Vector.Load(b + 6 * w), c6);
-            c7 = MulAdd(x, Vector.Load(b + 7 * w), c7);
-        }
-        c0.Store(c); c1.Store(c + w); c2.Store(c + 2 * w); c3.Store(c + 3 * w);
-        c4.Store(c + 4 * w); c5.Store(c + 5 * w); c6.Store(c + 6 * w); c7.Store(c + 7 * w);
+        for (; r < m; r++) AxpyRow(rows + (long)r * rowStride, b, ldb, c + (long)r * ldc, k, j0, j1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
