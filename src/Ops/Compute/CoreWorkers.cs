@@ -12,12 +12,16 @@ namespace GraphEngine.Ops.Compute;
 internal abstract class CoreJob
 {
     private Participant[] _participants = [];
-    // Per participant (stride 8: a cache line each): generation << 32 | next chunk of its home range. A claim is a
-    // compare-and-swap that checks the generation, so a worker that takes its offer only after the call has
-    // ended finds its generation gone and touches nothing: the caller never waits for a thread that is not working.
+    // Per participant (stride 8: a cache line each): generation << 32 | next chunk << 16 | end of its home range.
+    // A claim is a compare-and-swap on this one word, decided from the word alone, so a worker that takes its offer
+    // only after the call has ended finds its generation gone and touches nothing: the caller never waits for a
+    // thread that is not working, and a late worker can never claim a chunk of a later call by an earlier one's bounds.
     private long[] _state = [];
-    private int _chunks, _count, _done, _generation;
+    private int _chunks, _done, _generation;
     private Exception? _error;
+
+    /// <summary>Most chunks one call may have (16 bits of the claim word).</summary>
+    internal const int MaxChunks = 0xFFFF;
 
     /// <summary>Computes chunk <paramref name="chunk"/>; chunks are independent and write disjoint output.</summary>
     protected abstract void RunChunk(int chunk);
@@ -33,13 +37,16 @@ internal abstract class CoreJob
             System.Array.Resize(ref _state, count * 8);
         }
         _chunks = chunks;
-        _count = count;
         _done = 0;
         _error = null;
         int generation = ++_generation;
-        // Volatile writes after the fields above (and the job's own parameters, set before this call): a claim that
-        // sees the new generation sees them too.
-        for (int i = 0; i < count; i++) Volatile.Write(ref _state[i * 8], (long)generation << 32 | (uint)HomeStart(i));
+        // Every word gets the new generation (unused participants an empty range). Volatile writes after the fields
+        // above and the job's own parameters (set before this call): a claim of the new generation sees them.
+        for (int i = 0; i < _state.Length / 8; i++)
+        {
+            long next = i < count ? chunks * (long)i / count : 0, end = i < count ? chunks * (long)(i + 1) / count : 0;
+            Volatile.Write(ref _state[i * 8], (long)generation << 32 | next << 16 | end);
+        }
         return generation;
     }
 
@@ -49,30 +56,24 @@ internal abstract class CoreJob
 
     internal Exception? Error => _error;
 
-    private int HomeStart(int index) => (int)((long)_chunks * index / _count);
-
     /// <summary>Participant index's home range first, then whatever the others have left, all of this generation.</summary>
     internal void Work(int index, int generation)
     {
-        // A late worker may read these while a later call sets them up: it only ever indexes within the array it
-        // read and claims nothing unless the generation matches.
-        long[] states = _state;
-        int count = System.Math.Min(_count, states.Length / 8);
-        if (index >= count) return;
-        for (int r = 0; r < count; r++)
+        long[] states = _state;   // a late worker may see an older (shorter) array: it then holds no claimable word
+        int owners = states.Length / 8;
+        for (int r = 0; r < owners; r++)
         {
-            int owner = (index + r) % count;
-            ref long state = ref states[owner * 8];
+            ref long state = ref states[(index + r) % owners * 8];
             while (true)
             {
                 long s = Volatile.Read(ref state);
                 if ((int)(s >> 32) != generation) return;   // a later call owns the job now
-                // The generation matched, so count and chunks are this call's.
-                if ((int)s >= HomeStart(owner + 1)) break;
-                if (Interlocked.CompareExchange(ref state, s + 1, s) != s) continue;
+                int next = (int)(s >> 16) & 0xFFFF, end = (int)s & 0xFFFF;
+                if (next >= end) break;
+                if (Interlocked.CompareExchange(ref state, s + (1L << 16), s) != s) continue;
                 try
                 {
-                    RunChunk((int)s);
+                    RunChunk(next);
                 }
                 catch (Exception e)
                 {
@@ -124,6 +125,7 @@ internal static class CoreWorkers
     public static void Run(CoreJob job, int chunks, int participants)
     {
         if (chunks <= 0) return;
+        if (chunks > CoreJob.MaxChunks) throw new ArgumentOutOfRangeException(nameof(chunks), $"A core job has at most {CoreJob.MaxChunks} chunks, got {chunks}.");
         participants = System.Math.Clamp(participants, 1, chunks);
         if (t_isWorker) participants = 1;   // no nesting: the other workers may be busy with this worker's caller
         long start = Stopwatch.GetTimestamp();

@@ -44,7 +44,9 @@ internal static unsafe class GemmSmallM
                 // B transposed: chunks of 32 columns (dot products over contiguous rows of b). B untransposed: chunks of
                 // B's rows (depth), each streamed front to back as one contiguous block into its own partial C; a
                 // column split would read every row of B in pieces, which the prefetcher follows far worse.
-                int chunks = transB ? (n + 31) / 32 : System.Math.Min(k / 16, 2 * threads);
+                int unit = 32;
+                while ((n + (long)unit - 1) / unit > CoreJob.MaxChunks) unit *= 2;
+                int chunks = transB ? (int)((n + (long)unit - 1) / unit) : System.Math.Min(k / 16, 2 * threads);
                 threads = System.Math.Min(threads, chunks);
                 if (threads <= 1)
                 {
@@ -60,7 +62,7 @@ internal static unsafe class GemmSmallM
                 {
                     job.Rows = rows; job.B = b; job.C = c; job.Partial = partials;
                     (job.RowStride, job.Ldb, job.TransB, job.Ldc) = (rowStride, ldb, transB, ldc);
-                    (job.M, job.N, job.K, job.Chunks) = (m, n, k, chunks);
+                    (job.M, job.N, job.K, job.Chunks, job.Unit) = (m, n, k, chunks, unit);
                     try
                     {
                         CoreWorkers.Run(job, chunks, threads);
@@ -86,7 +88,7 @@ internal static unsafe class GemmSmallM
     }
 
     /// <summary>
-    /// A chunk is 32 columns of C (B transposed) or a block of depth: chunk 0 writes C, chunk i &gt; 0 its own
+    /// A chunk is 32 (or more) columns of C (B transposed) or a block of depth: chunk 0 writes C, chunk i &gt; 0 its own
     /// partial m×n block, summed into C in chunk order afterwards, so the result does not depend on which
     /// thread ran which chunk.
     /// </summary>
@@ -94,14 +96,15 @@ internal static unsafe class GemmSmallM
     {
         public T* Rows, B, C, Partial;
         public T[] Partials = [];
-        public int RowStride, Ldb, Ldc, M, N, K, Chunks;
+        public int RowStride, Ldb, Ldc, M, N, K, Chunks, Unit;
         public bool TransB;
 
         protected override void RunChunk(int chunk)
         {
             if (TransB)
             {
-                Columns(Rows, RowStride, B, Ldb, true, C, Ldc, M, K, chunk * 32, System.Math.Min(chunk * 32 + 32, N));
+                int j0 = chunk * Unit;
+                Columns(Rows, RowStride, B, Ldb, true, C, Ldc, M, K, j0, (int)System.Math.Min((long)j0 + Unit, N));
                 return;
             }
             int p0 = (int)((long)K * chunk / Chunks), p1 = (int)((long)K * (chunk + 1) / Chunks);

@@ -50,6 +50,40 @@ public sealed class CoreWorkersTests
         }
     }
 
+    /// <summary>Fails if a chunk index outside the current call's range is ever run (a late worker using old bounds).</summary>
+    private sealed class Bounded : CoreJob
+    {
+        public int Chunks, Bad;
+        public int[] Runs = new int[64];
+
+        protected override void RunChunk(int chunk)
+        {
+            if (chunk >= Chunks) Interlocked.Increment(ref Bad);
+            else Interlocked.Increment(ref Runs[chunk]);
+        }
+    }
+
+    [TestMethod]
+    public void Calls_with_changing_chunk_and_participant_counts_never_run_a_chunk_of_another_call()
+    {
+        var job = new Bounded();
+        var r = new System.Random(5);
+        for (int call = 0; call < 20000; call++)
+        {
+            job.Chunks = r.Next(1, 64);
+            System.Array.Clear(job.Runs);
+            CoreWorkers.Run(job, job.Chunks, r.Next(1, 4));
+            Assert.AreEqual(0, job.Bad, $"call {call}: a chunk beyond {job.Chunks} ran");
+            for (int c = 0; c < job.Chunks; c++) Assert.AreEqual(1, job.Runs[c], $"call {call}: chunk {c}");
+        }
+    }
+
+    [TestMethod]
+    public void Too_many_chunks_are_refused()
+    {
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => CoreWorkers.Run(new Bounded(), CoreJob.MaxChunks + 1, 2));
+    }
+
     [TestMethod]
     public void Zero_chunks_do_nothing()
     {
