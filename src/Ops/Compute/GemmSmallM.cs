@@ -18,7 +18,7 @@ namespace GraphEngine.Ops.Compute;
 internal static unsafe class GemmSmallM
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it brings.</summary>
-    internal const long ParallelFlops = 1L << 18;   // 1×512·512×256 (131 k) measured no faster on two cores
+    internal const long ParallelFlops = 1L << 18;   // 1×512·512×256 (131 k) measured no faster on two cores, even with awake workers
 
     public static void Multiply<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc,
         int m, int n, int k, int maxThreads) where T : unmanaged, INumber<T>
