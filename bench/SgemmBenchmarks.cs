@@ -7,12 +7,11 @@ namespace GraphEngine.Bench;
 
 /// <summary>
 /// Square float32 GEMM, C = A·B with n = 128 … 2048: our packed GEMM (<see cref="Gemm.Multiply{T}"/>,
-/// called directly so executor overhead is not in the figure) against libtorch's mm and OpenBLAS's
-/// cblas_sgemm. GFLOP/s = 2n³ / mean time.
-/// Thread count: our GEMM splits across <see cref="Environment.ProcessorCount"/> cores and has no other
-/// knob, so the 1-thread figures come from running the process under `taskset -c 0` (the runtime then
-/// sees one processor); the peers are set to the same count (torch.set_num_threads,
-/// openblas_set_num_threads), shown in the Threads column.
+/// called directly so executor overhead is not in the figure) on its best kernel for this CPU and, in
+/// the same run, forced onto the AVX2/FMA kernel (what an AVX2-only CPU such as Zen 3 runs), against
+/// libtorch's mm and OpenBLAS's cblas_sgemm. GFLOP/s = 2n³ / mean time.
+/// Threads: 1 and 2 (capped by the core count) in the same run: our GEMM's thread budget, libtorch's
+/// torch.set_num_threads and openblas_set_num_threads.
 /// </summary>
 [MemoryDiagnoser]
 public class SgemmBenchmarks
@@ -23,7 +22,7 @@ public class SgemmBenchmarks
     [ParamsSource(nameof(ThreadCounts))]
     public int Threads;
 
-    public static IEnumerable<int> ThreadCounts() => [Math.Min(2, Environment.ProcessorCount)];
+    public static IEnumerable<int> ThreadCounts() => Enumerable.Range(1, Math.Min(2, Environment.ProcessorCount));
 
     private float[] _a = null!, _b = null!, _c = null!;
     private torch.Tensor _ta = null!, _tb = null!;
@@ -45,7 +44,15 @@ public class SgemmBenchmarks
     [Benchmark(Description = "GraphEngine Gemm.Multiply<float>")]
     public float GraphEngineSgemm()
     {
-        Gemm.Multiply<float>(_a, false, _b, false, _c, N, N, N);
+        Gemm.Multiply<float>(_a, false, _b, false, _c, N, N, N, GemmPath.Best, Threads);
+        return _c[0];
+    }
+
+    /// <summary>The AVX2/FMA 6×16 kernel even where AVX-512 exists (throws where AVX2 does not).</summary>
+    [Benchmark(Description = "GraphEngine Gemm.Multiply<float>, AVX2 kernel")]
+    public float GraphEngineSgemmAvx2()
+    {
+        Gemm.Multiply<float>(_a, false, _b, false, _c, N, N, N, GemmPath.Avx2, Threads);
         return _c[0];
     }
 
@@ -83,15 +90,17 @@ internal static unsafe partial class OpenBlas
 /// <summary>
 /// The batch-1 layer products of the MLP (1×784·784×512, 1×512·512×256): what batch-1 inference spends
 /// in MatMul. Ours streams the weights unpacked (<see cref="Gemm"/>'s few-row path); peers as above.
+/// x, W and y are 64-byte aligned native memory, as the engine's tensor buffers are (a managed array
+/// would put most 512-bit loads across two cache lines).
 /// </summary>
 [MemoryDiagnoser]
-public class SgemvBenchmarks
+public unsafe class SgemvBenchmarks
 {
     [Params("784x512", "512x256")]
     public string Layer = "";
 
     private int _k, _n;
-    private float[] _x = null!, _w = null!, _y = null!;
+    private float* _x, _w, _y;
     private torch.Tensor _tx = null!, _tw = null!;
 
     [GlobalSetup]
@@ -101,22 +110,48 @@ public class SgemvBenchmarks
         _k = int.Parse(dims[0]);
         _n = int.Parse(dims[1]);
         var r = new Random(2);
-        _x = new float[_k];
-        _w = new float[_k * _n];
-        _y = new float[_n];
-        for (int i = 0; i < _x.Length; i++) _x[i] = (float)r.NextDouble() - 0.5f;
-        for (int i = 0; i < _w.Length; i++) _w[i] = (float)r.NextDouble() - 0.5f;
+        var x = new float[_k];
+        var w = new float[_k * _n];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)r.NextDouble() - 0.5f;
+        for (int i = 0; i < w.Length; i++) w[i] = (float)r.NextDouble() - 0.5f;
+        _x = Aligned(x);
+        _w = Aligned(w);
+        _y = Aligned(new float[_n]);
         int threads = Math.Min(2, Environment.ProcessorCount);
         torch.set_num_threads(threads);
         OpenBlas.openblas_set_num_threads(threads);
-        _tx = torch.tensor(_x, new long[] { 1, _k });
-        _tw = torch.tensor(_w, new long[] { _k, _n });
+        _tx = torch.tensor(x, new long[] { 1, _k });
+        _tw = torch.tensor(w, new long[] { _k, _n });
+    }
+
+    private static float* Aligned(float[] values)
+    {
+        var p = (float*)NativeMemory.AlignedAlloc((nuint)values.Length * sizeof(float), 64);
+        values.CopyTo(new Span<float>(p, values.Length));
+        return p;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        NativeMemory.AlignedFree(_x);
+        NativeMemory.AlignedFree(_w);
+        NativeMemory.AlignedFree(_y);
     }
 
     [Benchmark(Description = "GraphEngine Gemm.Multiply<float>, m = 1")]
     public float GraphEngineGemv()
     {
-        Gemm.Multiply<float>(_x, false, _w, false, _y, 1, _n, _k);
+        Gemm.Multiply<float>(new ReadOnlySpan<float>(_x, _k), false, new ReadOnlySpan<float>(_w, _k * _n), false, new Span<float>(_y, _n), 1, _n, _k);
+        return _y[0];
+    }
+
+    /// <summary>The few-row path with 256-bit strips, as on an AVX2-only CPU.</summary>
+    [Benchmark(Description = "GraphEngine Gemm.Multiply<float>, m = 1, AVX2 path")]
+    public float GraphEngineGemvAvx2()
+    {
+        Gemm.Multiply<float>(new ReadOnlySpan<float>(_x, _k), false, new ReadOnlySpan<float>(_w, _k * _n), false, new Span<float>(_y, _n), 1, _n, _k,
+            GemmPath.Avx2, Environment.ProcessorCount);
         return _y[0];
     }
 
@@ -127,12 +162,9 @@ public class SgemvBenchmarks
     }
 
     [Benchmark(Description = "OpenBLAS cblas_sgemm, m = 1")]
-    public unsafe float OpenBlasGemv()
+    public float OpenBlasGemv()
     {
-        fixed (float* x = _x)
-        fixed (float* w = _w)
-        fixed (float* y = _y)
-            OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, 1, _n, _k, 1f, x, _k, w, _n, 0f, y, _n);
+        OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, 1, _n, _k, 1f, _x, _k, _w, _n, 0f, _y, _n);
         return _y[0];
     }
 }

@@ -4,8 +4,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GraphEngine.Ops.Compute;
 
-/// <summary>Which GEMM implementation runs; <see cref="Best"/> picks the widest the CPU supports.</summary>
-internal enum GemmPath { Best, Avx512, Avx2, Portable, Scalar }
+/// <summary>
+/// Which GEMM implementation runs; <see cref="Best"/> picks the widest the CPU supports. Public so tests and
+/// benchmarks can measure a narrower kernel (e.g. the AVX2 one an AVX2-only CPU would run) on any machine.
+/// </summary>
+public enum GemmPath { Best, Avx512, Avx2, Portable, Scalar }
 
 /// <summary>
 /// C = op(A) · op(B) over row-major spans, op = optional transpose (read through the packing
@@ -27,8 +30,8 @@ public static unsafe class Gemm
         where T : unmanaged, INumber<T>
         => Multiply(a, transA, b, transB, c, m, n, k, GemmPath.Best, Environment.ProcessorCount);
 
-    /// <summary>The same product on a given kernel path and thread budget (tests force every path with it).</summary>
-    internal static void Multiply<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int n, int k,
+    /// <summary>The same product on a given kernel path and thread budget (tests force every path with it, benchmarks the AVX2 kernel and one thread).</summary>
+    public static void Multiply<T>(ReadOnlySpan<T> a, bool transA, ReadOnlySpan<T> b, bool transB, Span<T> c, int m, int n, int k,
         GemmPath path, int maxThreads) where T : unmanaged, INumber<T>
     {
         if (m < 0 || n < 0 || k < 0) throw new ArgumentOutOfRangeException(nameof(m), $"Negative GEMM dimension: m={m}, n={n}, k={k}.");
@@ -58,7 +61,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>True when the CPU (and the runtime) can run the path for T.</summary>
-    internal static bool IsSupported<T>(GemmPath path) where T : unmanaged => path switch
+    public static bool IsSupported<T>(GemmPath path) where T : unmanaged => path switch
     {
         GemmPath.Best or GemmPath.Scalar => true,
         _ when typeof(T) != typeof(float) && typeof(T) != typeof(double) => false,

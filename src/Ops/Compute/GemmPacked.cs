@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GraphEngine.Ops.Compute;
 
@@ -153,7 +154,11 @@ internal static unsafe class GemmPacked
                 }
                 continue;
             }
-            for (int r = 0; r < mr; r++)
+            int r0 = 0;
+            if (typeof(T) == typeof(float) && Sse.IsSupported)
+                for (; r0 + 4 <= rows; r0 += 4)
+                    PackRows4((float*)(a + (long)(ic + ir + r0) * lda + pc), lda, kc, (float*)panel + r0, mr);
+            for (int r = r0; r < mr; r++)
             {
                 if (r >= rows)
                 {
@@ -163,6 +168,37 @@ internal static unsafe class GemmPacked
                 T* row = a + (long)(ic + ir + r) * lda + pc;
                 for (int p = 0; p < kc; p++) panel[p * mr + r] = row[p];
             }
+        }
+    }
+
+    /// <summary>
+    /// Four rows of A (stride lda) into panel columns r..r+3: dst[p*mr + 0..3] = A(0..3, p). 4×4 blocks are
+    /// transposed in registers (4 loads, 8 shuffles, 4 stores per 16 elements) instead of 16 scalar moves.
+    /// </summary>
+    private static void PackRows4(float* a, int lda, int kc, float* dst, int mr)
+    {
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * (long)lda, a3 = a + 3 * (long)lda;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            var v0 = Sse.LoadVector128(a0 + p);
+            var v1 = Sse.LoadVector128(a1 + p);
+            var v2 = Sse.LoadVector128(a2 + p);
+            var v3 = Sse.LoadVector128(a3 + p);
+            var lo01 = Sse.UnpackLow(v0, v1);    // a0[p] a1[p] a0[p+1] a1[p+1]
+            var hi01 = Sse.UnpackHigh(v0, v1);   // a0[p+2] a1[p+2] a0[p+3] a1[p+3]
+            var lo23 = Sse.UnpackLow(v2, v3);
+            var hi23 = Sse.UnpackHigh(v2, v3);
+            float* d = dst + (long)p * mr;
+            Sse.Store(d, Sse.MoveLowToHigh(lo01, lo23));
+            Sse.Store(d + mr, Sse.MoveHighToLow(lo23, lo01));
+            Sse.Store(d + 2 * mr, Sse.MoveLowToHigh(hi01, hi23));
+            Sse.Store(d + 3 * mr, Sse.MoveHighToLow(hi23, hi01));
+        }
+        for (; p < kc; p++)
+        {
+            float* d = dst + (long)p * mr;
+            d[0] = a0[p]; d[1] = a1[p]; d[2] = a2[p]; d[3] = a3[p];
         }
     }
 
