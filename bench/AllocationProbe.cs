@@ -71,7 +71,7 @@ internal static class AllocationProbe
                 var a = tf.constant(Models.RandomImages(64, 32, 32));
                 var b2 = tf.constant(Models.RandomImages(64, 32, 32));
                 var run = tf.group(tf.matmul(a, b2));
-                var session = new Session(g);
+                var session = new Session(g, Models.KeepGroupedWork);
                 step = () => session.run(run);
                 break;
             }

@@ -80,7 +80,7 @@ internal static class CnnAllocProfile
             var convOnly = tf.group(yt);
             var identityOnly = tf.group(tf.identity(xt));
             var poolOnly = tf.group(pooled);
-            using var s = new Session(graph);
+            using var s = new Session(graph, Models.KeepGroupedWork);
             var feed = Models.RandomImages(64, 14, 14, 32);
             // The same feed through an Identity: the executor's own bytes per run, to subtract from the op graphs.
             Console.WriteLine($"  sess.run(identity of the feed): {BytesPerCall(() => s.run(identityOnly, (xt, feed)))} bytes per run");

@@ -8,7 +8,8 @@ namespace GraphEngine.Bench;
 /// backward on the same sizes (NCHW, its native layout), at two shapes: LeNet-5's second convolution
 /// ([64,14,14,6] * [5,5,6,16], VALID) and the MNIST CNN's (CnnTrainStepBenchmarks; [64,14,14,32] *
 /// [5,5,32,64], SAME), which is most of that training step's time. Ours runs the three outputs through
-/// one tf.group, so neither side copies the tensors out (libtorch reads back one scalar).
+/// one tf.group, so neither side copies the tensors out (libtorch reads back one scalar); the session keeps
+/// grouped work (<see cref="Models.KeepGroupedWork"/>), else the dependency optimizer would skip all three.
 /// </summary>
 [MemoryDiagnoser]
 public class ConvBenchmarks
@@ -41,7 +42,7 @@ public class ConvBenchmarks
             var grads = tf.gradients(tf.reduce_sum(_y), [_x, w]);
             _all = tf.group(_y, grads[0]!, grads[1]!);
         }
-        _session = new Session(g);
+        _session = new Session(g, Models.KeepGroupedWork);
         _feed = NumSharp.np.random.rand(64, 14, 14, cin).astype(NumSharp.NPTypeCode.Single);
         _session.run(_all, (_x, _feed));
         torch.set_num_threads(Models.ThreadCount);

@@ -10,6 +10,22 @@ namespace GraphEngine.Bench;
 /// </summary>
 internal static class Models
 {
+    /// <summary>
+    /// A session config with grappler's dependency optimizer off, as TF's own benchmarks (tf.test.Benchmark) use:
+    /// a benchmark that runs its work as a tf.group target reads the results through control edges only, so the
+    /// optimizer (ours, like TF's) would skip exactly the work being timed.
+    /// </summary>
+    public static GraphEngine.Ops.Proto.ConfigProto KeepGroupedWork => new()
+    {
+        GraphOptions = new GraphEngine.Ops.Proto.GraphOptions
+        {
+            RewriteOptions = new GraphEngine.Ops.Proto.RewriterConfig
+            {
+                DependencyOptimization = GraphEngine.Ops.Proto.RewriterConfig.Types.Toggle.Off,
+            },
+        },
+    };
+
     /// <summary>784-512-256-10 ReLU MLP, softmax cross-entropy on one-hot labels, Adam(1e-3), as examples/MnistMlp.</summary>
     public static (Tensor X, Tensor Labels, Tensor Logits, Tensor Loss, Operation Train) MlpGraph()
     {
