@@ -14,17 +14,8 @@ public static unsafe class Broadcast
     /// <summary>The broadcast shape of x and y, or false when some dimension pair is incompatible.</summary>
     public static bool TryShape(ReadOnlySpan<long> x, ReadOnlySpan<long> y, out long[] z)
     {
-        int rank = System.Math.Max(x.Length, y.Length);
-        z = new long[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            int xi = i - (rank - x.Length), yi = i - (rank - y.Length);
-            long dx = xi >= 0 ? x[xi] : 1, dy = yi >= 0 ? y[yi] : 1;
-            if (dx == dy || dy == 1) z[i] = dx;
-            else if (dx == 1) z[i] = dy;
-            else return false;
-        }
-        return true;
+        z = new long[System.Math.Max(x.Length, y.Length)];
+        return TryShape(x, y, z.AsSpan());
     }
 
     /// <summary>

@@ -10,8 +10,7 @@ namespace GraphEngine.Ops.Compute;
 /// </summary>
 public static class Strided
 {
-    /// <summary>Row-major strides (in elements) of a shape.</summary>
-    /// <summary><see cref="RowMajorStrides(ReadOnlySpan{long})"/> into <paramref name="strides"/> (one per dim), allocating nothing.</summary>
+    /// <summary>Row-major strides (in elements) of a shape, into <paramref name="strides"/> (one per dim); allocates nothing.</summary>
     public static void RowMajorStrides(ReadOnlySpan<long> dims, Span<long> strides)
     {
         long acc = 1;
@@ -22,21 +21,18 @@ public static class Strided
         }
     }
 
+    /// <summary>The allocating form of <see cref="RowMajorStrides(ReadOnlySpan{long}, Span{long})"/>.</summary>
     public static long[] RowMajorStrides(ReadOnlySpan<long> dims)
     {
         var s = new long[dims.Length];
-        long acc = 1;
-        for (int i = dims.Length - 1; i >= 0; i--)
-        {
-            s[i] = acc;
-            acc *= dims[i];
-        }
+        RowMajorStrides(dims, s);
         return s;
     }
 
     /// <summary>
     /// Strides that read an input of <paramref name="inDims"/> broadcast to <paramref name="outDims"/>
-    /// (right-aligned; a size-1 input dim gets stride 0). The caller has checked compatibility.
+    /// (right-aligned; a size-1 input dim gets stride 0), into <paramref name="strides"/> (one per output
+    /// dim). The caller has checked compatibility.
     /// </summary>
     public static void BroadcastStrides(ReadOnlySpan<long> inDims, ReadOnlySpan<long> outDims, Span<long> strides)
     {
@@ -54,11 +50,8 @@ public static class Strided
     /// <summary>The allocating form of <see cref="BroadcastStrides(ReadOnlySpan{long}, ReadOnlySpan{long}, Span{long})"/>.</summary>
     public static long[] BroadcastStrides(ReadOnlySpan<long> inDims, ReadOnlySpan<long> outDims)
     {
-        var rm = RowMajorStrides(inDims);
         var s = new long[outDims.Length];
-        int off = outDims.Length - inDims.Length;
-        for (int i = 0; i < inDims.Length; i++)
-            s[i + off] = inDims[i] == 1 ? 0 : rm[i];
+        BroadcastStrides(inDims, outDims, s);
         return s;
     }
 

@@ -200,17 +200,14 @@ public sealed class HostTensor
     /// <summary>An int64 view of an integer tensor's values (int32 or int64), e.g. shapes and axes.</summary>
     public long[] ToInt64Array()
     {
-        return DType switch
-        {
-            DType.Int32 => Widen(AsSpan<int>()),
-            DType.Int64 => AsSpan<long>().ToArray(),
-            _ => throw new InvalidArgumentException($"Expected an int32 or int64 tensor, got {DType.Name()}."),
-        };
+        var values = new long[DType is DType.Int32 or DType.Int64 ? NumElements : 0];
+        CopyInt64To(values);   // the typed error for any other dtype
+        return values;
     }
 
     /// <summary>
-    /// <see cref="ToInt64Array"/> into <paramref name="destination"/> (NumElements long) instead of a new
-    /// array, so kernels can read small shape and axis tensors onto the stack.
+    /// The int32 or int64 values widened into <paramref name="destination"/> (NumElements long), so kernels
+    /// can read small shape and axis tensors onto the stack; another dtype is a typed error.
     /// </summary>
     public void CopyInt64To(Span<long> destination)
     {
@@ -226,13 +223,6 @@ public sealed class HostTensor
             default:
                 throw new InvalidArgumentException($"Expected an int32 or int64 tensor, got {DType.Name()}.");
         }
-    }
-
-    private static long[] Widen(ReadOnlySpan<int> values)
-    {
-        var result = new long[values.Length];
-        for (int i = 0; i < values.Length; i++) result[i] = values[i];
-        return result;
     }
 
     public T[] ToArray<T>() where T : unmanaged => AsSpan<T>().ToArray();
